@@ -1,0 +1,151 @@
+"""Page chrome that survives text extraction: comment forms, comment counts, closed-comment
+notices, share bars, download prompts, category footers.
+
+Every pattern must match a whole line: an article that quotes "Leave a Reply" inside a
+sentence keeps that sentence.
+"""
+from __future__ import annotations
+
+import re
+
+from .document import Draft
+
+STEP = "boilerplate"
+
+_NUM = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|no|ein|eine|zwei|drei|un|una|uno|dos|tres|satu|dua|bir|iki)"
+_QUOTED = r"[“\"'‘«„]?.{1,200}?[”\"'’»“]?"
+
+
+def _rx(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"(?:" + "|".join(alternatives) + r")", re.IGNORECASE)
+
+
+# reason -> pattern, each matched against a whole line (whitespace collapsed).
+CHROME_LINES: dict[str, re.Pattern[str]] = {
+    "chrome:comment_form": _rx(
+        r"leave a (?:reply|comment|response)(?: to .{1,120})?\s*(?:cancel reply)?",
+        r"(?:post|add|write|submit) (?:a|your|new) comment:?",
+        r"your email address will not be published\.?(?: required fields are marked \*?)?",
+        r"(?:your )?e-?mail (?:address )?(?:will not|won't) be (?:published|displayed|shared)\.?.{0,80}",
+        r"required fields are marked \*?\.?",
+        r"you must be (?:logged in|registered) to post a comment\.?",
+        r"notify me of (?:follow-up comments|new posts|new comments).{0,80}",
+        r"save my name, email, and website in this browser.{0,80}",
+        r"cancel reply", r"reply(?:delete)?", r"delete", r"log in to reply\.?", r"reply ↓",
+        r"(?:name|email|e-mail|website|comment)\s*\*?(?:\s*\(required\))?:?",
+        r"post comment", r"submit comment", r"subscribe to:? post comments \(atom\)",
+        # German, Spanish, French, Portuguese, Indonesian, Turkish, Vietnamese WordPress/Blogger strings
+        r"schreibe(?:n sie)? einen kommentar\.?(?: antworten abbrechen)?",
+        r"(?:deine|ihre) e-mail-adresse wird nicht veröffentlicht\.?.{0,80}",
+        r"erforderliche felder sind mit \* markiert\.?",
+        r"deja un comentario|deja una respuesta(?: cancelar la respuesta)?|publicar un comentario",
+        r"tu (?:dirección de )?correo electrónico no será publicad[oa]\.?.{0,80}",
+        r"los campos obligatorios están marcados con \*?\.?",
+        r"laisser un commentaire|laisser une réponse(?: annuler la réponse)?",
+        r"votre adresse (?:e-mail|de messagerie) ne sera pas publiée\.?.{0,80}",
+        r"les champs obligatoires sont indiqués avec \*?\.?",
+        r"deixe (?:um comentário|uma resposta)",
+        r"o seu endereço de e-mail não será publicado\.?.{0,80}",
+        r"tinggalkan (?:balasan|komentar)(?: batalkan balasan)?",
+        r"alamat email anda tidak akan dipublikasikan\.?.{0,80}",
+        r"ruas yang wajib ditandai \*?\.?",
+        r"bir yanıt yazın(?: yanıtı iptal et)?|yorum yap(?:ın)?",
+        r"e-posta (?:adresiniz|hesabınız) yayımlanmayacak\.?.{0,80}",
+        r"gerekli alanlar \* ile işaretlenmişlerdir\.?",
+        r"để lại (?:một )?(?:bình luận|phản hồi)(?: hủy trả lời)?",
+        r"email của bạn sẽ không được hiển thị công khai\.?.{0,80}",
+    ),
+    "chrome:comment_count": _rx(
+        rf"{_NUM} (?:responses?|comments?|replies|repl(?:y|ies)|thoughts?|trackbacks?|pingbacks?)(?: (?:to|on|for|about) {_QUOTED})?:?",
+        rf"(?:comments?|responses?|replies) \(\d+\)",
+        rf"{_NUM} (?:kommentare?|antworten?|comentarios?|respuestas?|commentaires?|réponses?|comentários?|respostas?|komentar|tanggapan|yorum|bình luận)(?: (?:zu|auf|a|en|para|sur|à|untuk|pada|em) {_QUOTED})?:?",
+        rf"{_QUOTED} (?:için|hakkında) {_NUM} (?:yorum|yanıt|cevap)",
+        r"no comments(?: yet)?[:.]?",
+        r"(?:be the first to comment|there are no comments yet)\.?",
+    ),
+    "chrome:comments_closed": _rx(
+        r"comments are closed(?: for this (?:post|article|entry))?\.?",
+        r"(?:both )?comments and (?:trackbacks|pings) are (?:currently )?closed\.?",
+        r"(?:the )?comments? (?:section )?(?:is|are|has been) (?:now )?closed\.?",
+        r"kommentare sind geschlossen\.?|die kommentarfunktion ist geschlossen\.?",
+        r"los comentarios están cerrados\.?|comentarios cerrados\.?",
+        r"les commentaires sont fermés\.?",
+        r"komentar ditutup\.?|yorumlar kapatıldı\.?|yorumlar kapalı\.?",
+    ),
+    "chrome:share": _rx(
+        r"share (?:this|on|via)(?: \w+)?:?", r"(?:like|share|tweet|email|print|pin|pocket|whatsapp|telegram) this:?",
+        r"(?:tweet|share|like|print|email|e-mail|whatsapp|linkedin|facebook|twitter|reddit|pinterest|telegram)",
+        r"like loading\.{0,3}", r"related(?: posts| articles| stories)?:?", r"you (?:may|might) also like:?",
+        r"click to share on \w+(?: \(opens in new window\))?", r"follow us on .{1,40}",
+        r"teilen(?: mit)?:?|compartir(?: en)?:?|partager(?: sur)?:?|bagikan:?|paylaş:?|chia sẻ:?",
+    ),
+    "chrome:download_prompt": _rx(
+        r"(?:please )?(?:select|choose|pick|click)(?: (?:a|the|your))? (?:\w+ ){0,3}to download\b.{0,40}",
+        r"(?:click )?(?:here )?to download(?: the)? (?:pdf|file|digest|issue|report|ebook)\.?:?",
+        r"download (?:the )?(?:pdf|file|digest|issue|ebook)(?: here)?\.?:?",
+    ),
+    "chrome:navigation": _rx(
+        r"(?:«|←|<)?\s*(?:previous|older|newer|next) (?:post|entry|article)s?\s*(?:»|→|>)?(?::.{1,150})?",
+        r"(?:read more|continue reading|weiterlesen|leer más|lire la suite|baca selengkapnya|devamını oku)(?: »|…|\.\.\.|→)?",
+        r"skip to (?:main )?content|back to top|top of page|home » .{1,100}",
+    ),
+}
+
+# "This entry was posted in X and tagged Y. Bookmark the permalink." (WordPress Twenty Ten/Eleven)
+_CATEGORY_FOOTER = re.compile(
+    r"this (?:entry|post) was posted in (?P<cats>.+?)(?: and tagged (?P<tags>.+?))?"
+    r"(?: on .{1,60}?)?(?: by .{1,60}?)?\.? (?:bookmark the permalink|bookmark the)\.?(?: .{0,80})?",
+    re.IGNORECASE,
+)
+_POSTED_IN = re.compile(
+    r"(?:posted|filed) (?:in|under):? (?P<cats>.+?)(?:\s*[|·•]\s*tag(?:ged|s):? (?P<tags>.+?))?"
+    r"(?:\s*[|·•]\s*(?:\d+ comments?|leave a comment|no comments|comments? off).*)?",
+    re.IGNORECASE,
+)
+_LIST_SPLIT = re.compile(r"\s*[,;|]\s*")  # not "and": "Arts and Culture" is one category
+
+
+def chrome_reason(line: str) -> str | None:
+    text = line.strip()
+    if len(text) > 300:
+        return None
+    for reason, pattern in CHROME_LINES.items():
+        if pattern.fullmatch(text):
+            return reason
+    return None
+
+
+def category_footer(line: str) -> tuple[list[str], list[str]] | None:
+    """Categories and tags from a 'posted in … Bookmark the permalink' line, or None."""
+    text = line.strip()
+    if len(text) > 400:
+        return None
+    match = _CATEGORY_FOOTER.fullmatch(text) or _POSTED_IN.fullmatch(text)
+    if not match:
+        return None
+    split = lambda s: [x.strip(" .") for x in _LIST_SPLIT.split(s or "") if x.strip(" .")]  # noqa: E731
+    return split(match.group("cats")), split(match.group("tags"))
+
+
+class StripChromeLines:
+    """Drop chrome lines; a category footer becomes categories and tags."""
+
+    name = STEP
+
+    def __call__(self, draft: Draft) -> Draft:
+        kept = []
+        for line in draft.lines:
+            footer = category_footer(line)
+            if footer:
+                cats, tags = footer
+                draft.categories += [c for c in cats if c not in draft.categories]
+                draft.tags += [t for t in tags if t not in draft.tags]
+                draft.remove(STEP, "metadata:category_footer", line)
+                continue
+            reason = chrome_reason(line)
+            if reason:
+                draft.remove(STEP, reason, line)
+                continue
+            kept.append(line)
+        draft.lines = kept
+        return draft

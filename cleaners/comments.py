@@ -1,0 +1,190 @@
+"""Reader comments in page text: find the thread, split it into records, collapse duplicates.
+
+Recognised shapes (as text extraction leaves them):
+  WordPress      "1. Name says:" / "Name says:" head, optional date line, indented text
+  Blogger        "Name said..." head, text, then a date line and "ReplyDelete"
+  Typepad        text, then "Posted by: Name | March 30, 2008 10:24 AM"
+The thread starts at a comment-count header ("23 Responses to …", "3 comments:") or at a
+numbered head, and ends at a closing notice or a comment form.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .boilerplate import chrome_reason
+from .dates import parse_date
+from .document import Comment, Draft
+from .normalize import collapse_spaces, comparable
+from .settings import CommentSettings
+
+STEP = "comments"
+
+_VERBS = r"says|said|wrote|writes|schreibt|sagt|schrieb|dice|dijo|escribió|dit|a dit|écrit|a écrit|berkata|menulis|diyor|dedi|yazdı|nói|disse|escreveu"
+_HEAD = re.compile(
+    rf"(?:(?P<num>\d{{1,4}})[.)]\s+)?(?P<author>[^\s].{{0,79}}?)\s+(?:(?:on|am|el|le|em|pada)\s+(?P<date>.{{6,60}}?)\s+)?"
+    rf"(?:{_VERBS})\s*(?::|\.\.\.|…)?\s*(?:(?:on\s+)?(?P<date2>.{{6,60}}))?",
+    re.IGNORECASE,
+)
+_TYPEPAD_FOOTER = re.compile(r"posted by:?\s*(?P<author>.{1,80}?)\s*\|\s*(?P<date>.{6,60})", re.IGNORECASE)
+_THREAD_END = {"chrome:comments_closed", "chrome:comment_form"}
+
+
+def parse_head(line: str) -> tuple[str, str | None, bool] | None:
+    """(author, ISO date or None, numbered) when `line` opens a comment, else None."""
+    text = collapse_spaces(line)
+    if not text or len(text) > 140:
+        return None
+    match = _HEAD.fullmatch(text)
+    if not match:
+        return None
+    author = match.group("author").strip(" -–—:")
+    date_text = match.group("date") or match.group("date2")
+    published = parse_date(date_text) if date_text else None
+    if date_text and published is None:
+        return None  # trailing words that are not a date: a sentence, not a comment head
+    if not author or len(author.split()) > 6 or author[-1] in ".!?;,":
+        return None
+    return author, published, match.group("num") is not None
+
+
+def _thread_start(lines: list[str]) -> int | None:
+    """Index of the first line of the comment thread, or None when the page has none."""
+    heads = [i for i, line in enumerate(lines) if parse_head(line)]
+    for i, line in enumerate(lines):
+        if chrome_reason(line) == "chrome:comment_count" and any(h > i for h in heads):
+            return i
+    numbered = [i for i in heads if parse_head(lines[i])[2]]
+    if numbered:
+        return numbered[0]
+    if len(heads) >= 2:
+        return heads[0]
+    return None
+
+
+class SplitTextComments:
+    """Move the comment thread out of the body into Comment records."""
+
+    name = STEP
+
+    def __init__(self, settings: CommentSettings):
+        self.settings = settings
+
+    def __call__(self, draft: Draft) -> Draft:
+        if draft.comment_block:
+            self._split_block(draft)
+        start = _thread_start(draft.lines)
+        if start is None:
+            return draft
+        body, thread = draft.lines[:start], draft.lines[start:]
+        comments, rest = self._split(thread, draft)
+        draft.lines = body + rest
+        draft.comments += comments
+        return draft
+
+    def _split_block(self, draft: Draft) -> None:
+        """A comment section cut out by the extractor: heads when it has them, else one
+        comment per paragraph with no author."""
+        block, draft.comment_block = draft.comment_block, []
+        if any(parse_head(line) or _TYPEPAD_FOOTER.fullmatch(collapse_spaces(line)) for line in block):
+            comments, rest = self._split(block, draft)
+            draft.comments += comments
+            for line in rest:
+                if collapse_spaces(line):
+                    draft.remove(STEP, chrome_reason(collapse_spaces(line)) or "comment:after_thread", line.strip())
+            return
+        for line in block:
+            line = collapse_spaces(line)
+            reason = chrome_reason(line) if line else None
+            if reason:
+                draft.remove(STEP, reason, line)
+            elif line:
+                draft.comments.append(Comment(author=None, text=line))
+
+    def _split(self, thread: list[str], draft: Draft) -> tuple[list[Comment], list[str]]:
+        comments: list[Comment] = []
+        current: Comment | None = None
+        text_lines: list[str] = []
+
+        def close() -> None:
+            if current is not None:
+                current.text = "\n".join(text_lines)
+                comments.append(current)
+
+        for pos, raw in enumerate(thread):
+            line = collapse_spaces(raw)
+            reason = chrome_reason(line) if line else None
+            if reason in _THREAD_END:
+                close()
+                return comments, thread[pos:]  # the closing chrome is judged by the chrome step
+            if reason:
+                draft.remove(STEP, reason, line)
+                continue
+            head = parse_head(line)
+            footer = _TYPEPAD_FOOTER.fullmatch(line) if line else None
+            if head:
+                close()
+                if current is None and text_lines:  # lines nobody signed: audited, not silently lost
+                    draft.remove(STEP, "comment:unattributed", "\n".join(text_lines))
+                current, text_lines = Comment(author=head[0], text="", published=head[1]), []
+            elif footer:  # Typepad: the footer closes the comment written above it
+                current = Comment(author=footer.group("author"), text="", published=parse_date(footer.group("date")))
+                close()
+                current, text_lines = None, []
+            elif not line:
+                continue
+            elif current is not None and current.published is None and not text_lines and parse_date(line):
+                current.published = parse_date(line)  # WordPress: date line under the head
+            elif current is not None and parse_date(line) and _is_last_text(thread, pos):
+                current.published = current.published or parse_date(line)  # Blogger: date under the text
+            else:
+                text_lines.append(line)  # (with no head yet: Typepad text before its footer)
+        if current is None and text_lines:
+            draft.remove(STEP, "comment:unattributed", "\n".join(text_lines))
+        close()
+        return comments, []
+
+
+def _is_last_text(thread: list[str], pos: int) -> bool:
+    """True when no further text of the same comment follows line `pos`."""
+    for raw in thread[pos + 1:]:
+        line = collapse_spaces(raw)
+        if not line or chrome_reason(line):
+            continue
+        return bool(parse_head(line))
+    return True
+
+
+def comment_key(comment: Comment, short_chars: int) -> str:
+    text = comparable(comment.text)
+    # A short "Thanks!" from two people is two comments; from one person, a double post.
+    if len(text) < short_chars:
+        return comparable(comment.author or "") + "\x00" + text
+    return text
+
+
+class CollapseDuplicateComments:
+    """Keep the first of identical comments (case, whitespace, punctuation aside); count the rest."""
+
+    name = STEP
+
+    def __init__(self, settings: CommentSettings):
+        self.settings = settings
+
+    def __call__(self, draft: Draft) -> Draft:
+        kept: dict[str, Comment] = {}
+        for comment in draft.comments:
+            if not comparable(comment.text):
+                draft.remove(STEP, "comment:empty", comment.author or "")
+                continue
+            key = comment_key(comment, self.settings.short_comment_chars)
+            if self.settings.dedup and key in kept:
+                kept[key].duplicates += 1
+                draft.remove(STEP, "comment:duplicate", comment.text)
+                continue
+            kept[key] = comment
+        draft.comments = list(kept.values())
+        for comment in draft.comments:
+            digest = hashlib.sha256(f"{comment.author}\x00{comparable(comment.text)}".encode()).hexdigest()
+            comment.id = digest[:16]
+        return draft

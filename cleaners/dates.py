@@ -1,0 +1,66 @@
+"""Dates written in page text ("18.11.2021", "March 30, 2008 at 10:24 am", "2021-11-18") to ISO."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_MONTHS = {
+    # English, German, Spanish, French, Indonesian, Turkish, Portuguese; full names and abbreviations
+    **{m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                   "september", "october", "november", "december"], 1)},
+    **{m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                   "nov", "dec"], 1)},
+    "sept": 9,
+    **{m: i for i, m in enumerate(["januar", "februar", "märz", "april", "mai", "juni", "juli", "august",
+                                   "september", "oktober", "november", "dezember"], 1)},
+    **{m: i for i, m in enumerate(["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+                                   "septiembre", "octubre", "noviembre", "diciembre"], 1)},
+    **{m: i for i, m in enumerate(["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                                   "septembre", "octobre", "novembre", "décembre"], 1)},
+    **{m: i for i, m in enumerate(["januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
+                                   "september", "oktober", "november", "desember"], 1)},
+    **{m: i for i, m in enumerate(["ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos",
+                                   "eylül", "ekim", "kasım", "aralık"], 1)},
+}
+_MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|\.)?"
+_TIME = r"(?:,?\s*(?:at|um|a las|à|pukul|saat)?\s*\d{1,2}[:.]\d\d(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+DATE_PATTERNS = [
+    re.compile(rf"{_YEAR}-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?:[T ]\d\d:\d\d(?::\d\d)?\S*)?"),
+    re.compile(rf"(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.{_YEAR}{_TIME}"),  # 18.11.2021 (day first)
+    re.compile(rf"(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/{_YEAR}{_TIME}"),  # 18/11/2021 (day first, as in most of the world)
+    re.compile(rf"(?:\w+,?\s+)?{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME}", re.IGNORECASE),  # Monday, March 30, 2008
+    re.compile(rf"(?:\w+,?\s+)?{_DAY}\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?{_YEAR}{_TIME}", re.IGNORECASE),  # 30 March 2008
+]
+
+
+def _to_iso(match: re.Match[str]) -> str | None:
+    month = match.group("month")
+    month_no = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
+    try:
+        return date(int(match.group("year")), month_no or 0, int(match.group("day"))).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> str | None:
+    """The ISO date when `text` is (essentially) only a date, else None."""
+    text = text.strip(" ,.|-–—:")
+    for pattern in DATE_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return _to_iso(match)
+    return None
+
+
+def find_date(text: str) -> tuple[str, tuple[int, int]] | None:
+    """The first date written anywhere in `text`, with its span."""
+    best = None
+    for pattern in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            iso = _to_iso(match)
+            if iso and (best is None or match.start() < best[1][0]):
+                best = (iso, match.span())
+            break
+    return best

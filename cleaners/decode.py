@@ -1,0 +1,82 @@
+"""Raw bytes to text: BOM, declared charset, then detection. Binary content is refused."""
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+from .normalize import fix_text
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
+_MAGIC = [
+    (b"\x89PNG", "PNG image"),
+    (b"%PDF", "PDF document"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"GIF8", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ", "xz data"),
+]
+# windows-1252 is what browsers actually use for pages labelled latin-1.
+_ALIASES = {"iso-8859-1": "windows-1252", "latin-1": "windows-1252", "latin1": "windows-1252",
+            "us-ascii": "windows-1252", "ascii": "windows-1252"}
+
+
+class DecodeError(ValueError):
+    """The bytes are not text we can read; the message says why."""
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Name the binary format of `data`, or None when it looks like text."""
+    for magic, name in _MAGIC:
+        if data.startswith(magic):
+            return name
+    head = data[:4096]
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "binary data (NUL bytes)"
+    return None
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "ignore").lower()
+    name = _ALIASES.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, *, html: bool) -> str:
+    """Decode a page: BOM first, then (for HTML) the meta charset, then UTF-8, then detection."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return fix_text(data[len(bom):].decode(encoding, errors="replace"))
+    binary = sniff_binary(data)
+    if binary:
+        raise DecodeError(f"binary content ({binary}), not a text page")
+    declared = _declared_charset(data) if html else None
+    if declared:
+        try:
+            return fix_text(data.decode(declared))
+        except UnicodeDecodeError:
+            pass  # the declaration lies; fall through to detection
+    try:
+        return fix_text(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:200_000]).best()
+    if best is None:
+        raise DecodeError("undecodable bytes: no text encoding fits")
+    return fix_text(data.decode(best.encoding, errors="replace"))

@@ -1,0 +1,143 @@
+"""The records that flow through cleaning: a raw Page in, an Article or a Rejection out.
+
+Field names of Article, Comment and Rejection follow the feed contract (DESIGN §2).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1"
+# Long removed spans are cut in provenance so the audit trail stays bounded.
+REMOVED_TEXT_LIMIT = 200
+
+
+@dataclass(slots=True)
+class Page:
+    """One raw input record, before any cleaning."""
+
+    source: str  # path relative to the raw folder, '#N' for record N of a multi-record file
+    sha256: str  # of the raw record's bytes
+    format: str  # html | text | jsonl | warc
+    content: str  # decoded text of the page (HTML or plain text)
+    content_type: str  # "html" or "text": which cleaning path applies
+    url: str | None = None
+    fetched_at: str | None = None
+    title: str | None = None  # given by the record (JSONL), if any
+    record_id: str | None = None  # given by the record (JSONL), if any
+
+
+@dataclass(slots=True)
+class Removal:
+    step: str
+    reason: str
+    chars: int
+    text: str
+
+    @classmethod
+    def of(cls, step: str, reason: str, text: str) -> "Removal":
+        cut = text if len(text) <= REMOVED_TEXT_LIMIT else text[: REMOVED_TEXT_LIMIT - 1] + "…"
+        return cls(step=step, reason=reason, chars=len(text), text=cut)
+
+
+@dataclass(slots=True)
+class Comment:
+    author: str | None
+    text: str
+    published: str | None = None
+    parent: str | None = None
+    duplicates: int = 1
+    id: str = ""
+
+
+@dataclass(slots=True)
+class Draft:
+    """The page as cleaning steps see it: mutable, with what has been removed so far."""
+
+    page: Page
+    lines: list[str] = field(default_factory=list)
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    site: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    # Comment section handed over by the HTML extractor, still to be split into records.
+    comment_block: list[str] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    language: str | None = None
+    language_score: float | None = None
+    # Characters of the page flagged as spam, for the spam_page decision.
+    spam_chars: int = 0
+
+    def remove(self, step: str, reason: str, text: str) -> None:
+        self.removed.append(Removal.of(step, reason, text))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(slots=True, frozen=True)
+class Drop:
+    """A step's verdict that the page yields no article. `reason` is a stable code."""
+
+    reason: str
+    detail: str
+
+
+def stable_id(url: str | None, source: str) -> str:
+    """Same page, same id across runs: keyed on the URL when known, else on the source record."""
+    key = f"url:{url}" if url else f"src:{source}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def provenance(page: Page, run: dict[str, str], removed: list[Removal]) -> dict[str, Any]:
+    return {
+        "source": page.source,
+        "sha256": page.sha256,
+        "format": page.format,
+        "fetched_at": page.fetched_at,
+        "run_id": run["run_id"],
+        "pipeline_version": run["pipeline_version"],
+        "config_sha256": run["config_sha256"],
+        "removed": [asdict(r) for r in removed],
+    }
+
+
+def article_record(draft: Draft, run: dict[str, str]) -> dict[str, Any]:
+    page = draft.page
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": stable_id(draft.url, page.source),
+        "url": draft.url,
+        "site": draft.site,
+        "title": draft.title,
+        "author": draft.author,
+        "published": draft.published,
+        "language": draft.language,
+        "language_score": draft.language_score,
+        "categories": draft.categories,
+        "tags": draft.tags,
+        "text": draft.text,
+        "comments": [asdict(c) for c in draft.comments],
+        "provenance": provenance(page, run, draft.removed),
+    }
+
+
+def rejected_record(
+    page: Page, reason: str, detail: str, run: dict[str, str], removed: list[Removal] | None = None,
+    url: str | None = None,
+) -> dict[str, Any]:
+    url = url or page.url
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": stable_id(url, page.source),
+        "url": url,
+        "reason": reason,
+        "detail": detail,
+        "provenance": provenance(page, run, removed or []),
+    }

@@ -1,0 +1,60 @@
+"""HTML pages: one lxml parse, handed to trafilatura for main text, comments and metadata."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
+from trafilatura import bare_extraction
+
+from .document import Draft, Drop
+from .settings import HtmlSettings
+
+STEP = "html"
+
+
+def parse_html(content: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.document_fromstring(content)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def site_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
+
+
+class ExtractHtml:
+    """Main text and comment section from the page's tree; metadata where trafilatura finds it."""
+
+    name = STEP
+
+    def __init__(self, settings: HtmlSettings):
+        self.settings = settings
+
+    def __call__(self, draft: Draft) -> Draft | Drop:
+        tree = parse_html(draft.page.content)
+        if tree is None:
+            return Drop("unreadable", "the HTML could not be parsed")
+        doc = bare_extraction(
+            tree,
+            url=draft.page.url,
+            with_metadata=True,
+            include_comments=self.settings.include_comments,
+            favor_precision=self.settings.favor_precision,
+        )
+        if doc is None or not (doc.text or "").strip():
+            return Drop("empty", "no main text found in the HTML")
+        draft.lines = doc.text.split("\n")
+        draft.comment_block = (doc.comments or "").split("\n") if self.settings.include_comments else []
+        draft.title = draft.title or doc.title
+        draft.author = doc.author
+        draft.published = doc.date
+        draft.url = draft.page.url or doc.url
+        draft.site = site_of(draft.url) or doc.hostname
+        draft.categories = list(doc.categories or [])
+        draft.tags = list(doc.tags or [])
+        return draft

@@ -1,0 +1,114 @@
+"""Injected spam lines: gambling, pharma, adult and counterfeit keyword blocks, in any language.
+
+A line is judged by how much of it the lexicon covers, not by whether a spam word occurs:
+an article about casino regulation or a pharmacology post keeps its text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from .document import Draft
+from .settings import SpamSettings
+
+STEP = "spam"
+
+# Function words of the lexicon's languages. Prose is full of them; keyword stuffing is not.
+_FUNCTION_WORDS = frozenset("""
+the a an and or of to in on at for with by from is are was were be been it its this that these those who which
+as not but if he she they we you his her their our has have had will would can could should may said than then
+der die das und oder ist sind war ein eine einer nicht mit von zu den dem des im auf für sich auch wie als
+el la los las un una y o de del en con por para es son que se no su al lo como más pero
+le les une et ou du des est sont qui dans pour pas sur au avec ce il elle ils
+dan atau yang di ke dari ini itu untuk dengan adalah tidak akan pada juga dalam oleh
+ve bir bu da de ile için olan gibi daha çok ama ne ki
+và của là có không được trong cho với những một các này người khi đã
+o os as um uma e do da dos das em no na com por para não que se
+""".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    strong: dict[str, re.Pattern[str]]  # category -> pattern over its strong phrases
+    weak: dict[str, re.Pattern[str]]
+
+
+def _pattern(phrases: list[str]) -> re.Pattern[str]:
+    # Longest first, so "casino siteleri" wins over "casino"; \b does not work next to
+    # non-ASCII letters at the edges, so use look-arounds on word characters instead.
+    alts = sorted({p.casefold() for p in phrases}, key=len, reverse=True)
+    body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    raw = yaml.safe_load(resources.files("cleaners").joinpath("data/spam_lexicon.yaml").read_text("utf-8"))
+    strong, weak = {}, {}
+    for category, kinds in sorted(raw.items()):
+        strong[category] = _pattern([p for phrases in kinds["strong"].values() for p in phrases])
+        weak[category] = _pattern([p for phrases in kinds["weak"].values() for p in phrases])
+    return Lexicon(strong=strong, weak=weak)
+
+
+def _covered(pattern: re.Pattern[str], text: str, mask: bytearray) -> int:
+    hits = 0
+    for m in pattern.finditer(text):
+        hits += 1
+        mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    return hits
+
+
+def spam_category(line: str, settings: SpamSettings) -> str | None:
+    """The spam category of `line` ('gambling', 'pharma', ...), or None for an honest line."""
+    text = line.strip()
+    letters = sum(ch.isalnum() for ch in text)
+    if letters == 0:
+        return None
+    lex = load_lexicon()
+    tokens = text.casefold().split()
+    words = len(tokens)
+    # Prose needs near-total coverage: a sentence about spam is not spam.
+    function_share = sum(t.strip(".,;:!?\"'()") in _FUNCTION_WORDS for t in tokens) / words
+    needed = 0.8 if words >= 8 and function_share >= 0.2 else settings.line_coverage
+    for category in lex.strong:
+        mask = bytearray(len(text))
+        strong_hits = _covered(lex.strong[category], text, mask)
+        weak_hits = _covered(lex.weak[category], text, mask)
+        coverage = sum(1 for i, ch in enumerate(text) if mask[i] and ch.isalnum()) / letters
+        if strong_hits and words <= settings.max_line_words and coverage >= needed:
+            return category  # keyword stuffing: the phrases are most of the line
+        if strong_hits >= 4 and strong_hits * 12 >= words:
+            return category  # a long stuffed paragraph: strong phrases keep coming
+        if weak_hits >= 3 and words <= 12 and coverage >= 0.8:
+            return category  # a bare keyword list ("casino poker roulette jackpot")
+    return None
+
+
+class StripSpamLines:
+    """Remove lines that are injected spam; count their characters for the spam_page decision."""
+
+    name = STEP
+
+    def __init__(self, settings: SpamSettings):
+        self.settings = settings
+
+    def __call__(self, draft: Draft) -> Draft:
+        draft.lines = self._strip(draft.lines, draft)
+        draft.comment_block = self._strip(draft.comment_block, draft)
+        return draft
+
+    def _strip(self, lines: list[str], draft: Draft) -> list[str]:
+        kept = []
+        for line in lines:
+            category = spam_category(line, self.settings)
+            if category is None:
+                kept.append(line)
+                continue
+            draft.remove(STEP, f"spam:{category}_line", line.strip())
+            draft.spam_chars += len(line.strip())
+        return kept

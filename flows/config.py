@@ -1,0 +1,111 @@
+"""config.yaml -> one validated Settings model. Unknown keys, wrong types and out-of-range
+values are errors that name the file and the key."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Literal
+
+import orjson
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from cleaners.settings import CleaningSettings
+
+CONFIG_MAX_BYTES = 1_000_000  # a config file is small; refuse to parse anything larger
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PathSettings(Section):
+    raw: Path = Path("raw")
+    clean: Path = Path("clean")
+
+
+class RunSettings(Section):
+    workers: int = Field(0, ge=0, le=512, description="processes for cleaning; 0 = every core")
+    batch_pages: int = Field(200, ge=1, le=100_000, description="pages per batch (one task per batch)")
+    batch_bytes: int = Field(32_000_000, ge=1_000, description="raw bytes per batch")
+    max_input_bytes: int = Field(50_000_000, ge=1_000, description="larger raw records are rejected")
+
+
+class OutputSettings(Section):
+    compress: bool = Field(True, description="write .jsonl.gz parts (false: .jsonl)")
+
+
+class ScheduleSettings(Section):
+    cron: str = "0 3 * * *"
+    deployment: str = "nightly"
+    timezone: str = "UTC"
+
+    @field_validator("cron")
+    @classmethod
+    def _five_fields(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError("a cron expression has five fields (minute hour day month weekday)")
+        return value
+
+
+class ServeSettings(Section):
+    host: Literal["127.0.0.1", "localhost"] = "127.0.0.1"
+    port: int = Field(4200, ge=1024, le=65535)
+    home: Path = Field(Path(".winnow/prefect"), description="PREFECT_HOME of the server `serve` starts")
+
+
+class Settings(CleaningSettings):
+    paths: PathSettings = PathSettings()
+    run: RunSettings = RunSettings()
+    output: OutputSettings = OutputSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    serve: ServeSettings = ServeSettings()
+
+    def cleaning(self) -> CleaningSettings:
+        return CleaningSettings(**{name: getattr(self, name) for name in CleaningSettings.model_fields})
+
+    def sha256(self) -> str:
+        """Hash of what the settings mean (not how the file is written)."""
+        data = orjson.dumps(self.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+        return hashlib.sha256(data).hexdigest()
+
+
+class ConfigError(Exception):
+    """A config problem, already phrased for the user as `file: key: problem`."""
+
+
+def _describe(error: dict) -> str:
+    key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return f"{key}: unknown key"
+    problem = error["msg"].removeprefix("Value error, ")
+    if error["type"] not in ("missing",) and "input" in error and not isinstance(error["input"], dict):
+        problem += f" (got {error['input']!r})"
+    return f"{key}: {problem}"
+
+
+def load_settings(path: Path | None, *, required: bool = False) -> Settings:
+    """Settings from `path`; defaults when there is no file (an explicit path must exist)."""
+    if path is None or not path.exists():
+        if path is not None and required:
+            raise ConfigError(f"{path}: config file not found")
+        return Settings()
+    name = str(path)
+    try:
+        if path.stat().st_size > CONFIG_MAX_BYTES:
+            raise ConfigError(f"{name}: larger than {CONFIG_MAX_BYTES} bytes; not a config file")
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise ConfigError(f"{name}: {where}invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{name}: cannot read: {exc}") from None
+    if data is None:
+        return Settings()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{name}: expected a mapping of sections, got {type(data).__name__}")
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError("\n".join(f"{name}: {_describe(e)}" for e in exc.errors())) from None
