@@ -31,7 +31,6 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
         r"you must be (?:logged in|registered) to post a comment\.?",
         r"notify me of (?:follow-up comments|new posts|new comments).{0,80}",
         r"save my name, email, and website in this browser.{0,80}",
-        r"cancel reply", r"reply(?:delete)?", r"delete", r"log in to reply\.?", r"reply ↓",
         r"(?:name|email|e-mail|website|comment)\s*\*?(?:\s*\(required\))?:?",
         r"post comment", r"submit comment", r"subscribe to:? post comments \(atom\)",
         # German, Spanish, French, Portuguese, Indonesian, Turkish, Vietnamese WordPress/Blogger strings
@@ -54,6 +53,11 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
         r"gerekli alanlar \* ile işaretlenmişlerdir\.?",
         r"để lại (?:một )?(?:bình luận|phản hồi)(?: hủy trả lời)?",
         r"email của bạn sẽ không được hiển thị công khai\.?.{0,80}",
+    ),
+    # Buttons under each comment: inside a thread, not its end.
+    "chrome:comment_action": _rx(
+        r"cancel reply", r"reply(?:delete)?", r"delete", r"(?:log|sign) in to reply\.?", r"reply ↓", r"report(?: abuse)?",
+        r"antworten", r"responder", r"répondre", r"balas", r"yanıtla", r"trả lời", r"responder",
     ),
     "chrome:comment_count": _rx(
         rf"{_NUM} (?:responses?|comments?|replies|repl(?:y|ies)|thoughts?|trackbacks?|pingbacks?)(?: (?:to|on|for|about) {_QUOTED})?:?",

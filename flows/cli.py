@@ -1,0 +1,181 @@
+"""`winnow clean` and `winnow serve`.
+
+Exit codes: 0 the run completed (rejections are normal results); 2 usage or config error;
+1 unexpected failure.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .config import ConfigError, Settings, load_settings
+from .locking import RunLock, RunLocked
+
+EPILOG = "Exit codes: 0 run completed (rejections are normal results), 2 usage or config error, 1 unexpected failure."
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, rich_markup_mode=None, epilog=EPILOG, pretty_exceptions_enable=False,
+    help="Winnow: clean scraped pages into a feed of articles (clean/articles) and rejections (clean/rejected).",
+)
+err = Console(stderr=True, highlight=False)
+
+
+def _fail(message: str, code: int) -> "typer.Exit":
+    err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _settings(config: Optional[Path]) -> Settings:
+    try:
+        return load_settings(config or Path("config.yaml"), required=config is not None)
+    except ConfigError as exc:
+        raise _fail(str(exc), 2) from None
+
+
+def prefect_api_configured() -> bool:
+    """True when a Prefect server is configured: PREFECT_API_URL in the environment or in the
+    active Prefect profile (without importing Prefect, which costs a second)."""
+    if os.environ.get("PREFECT_API_URL"):
+        return True
+    import tomllib
+
+    home = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect"))
+    profiles = Path(os.environ.get("PREFECT_PROFILES_PATH", home / "profiles.toml"))
+    try:
+        data = tomllib.loads(profiles.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    active = os.environ.get("PREFECT_PROFILE") or data.get("active", "")
+    return bool(data.get("profiles", {}).get(active, {}).get("PREFECT_API_URL"))
+
+
+@app.command(epilog=EPILOG)
+def clean(
+    raw_dir: Optional[Path] = typer.Argument(None, help="Folder of raw pages, searched recursively [default: paths.raw of the config, raw/]"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Feed folder to write [default: paths.clean of the config, clean/]"),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file [default: ./config.yaml if present, else built-in defaults]"),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=0, help="Cleaning processes; 0 = every core [default: run.workers]"),
+    reprocess: bool = typer.Option(False, "--reprocess", help="Clean inputs again even if an earlier run processed them"),
+    prefect: bool = typer.Option(False, "--prefect", help="Run as a tracked Prefect flow run (automatic when PREFECT_API_URL is set)"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary table"),
+) -> None:
+    """Run one cleaning pass: every new page under RAW_DIR becomes an article or a rejected record in OUT."""
+    settings = _settings(config)
+    if workers is not None:
+        settings = settings.model_copy(update={"run": settings.run.model_copy(update={"workers": workers})})
+    raw = raw_dir or settings.paths.raw
+    clean_dir = out or settings.paths.clean
+    if not raw.is_dir():
+        raise _fail(f"{raw}: no such folder of raw pages", 2)
+    tracked = prefect or prefect_api_configured()
+    try:
+        with RunLock(clean_dir):
+            report = _run(settings, raw, clean_dir, reprocess, tracked, quiet)
+    except RunLocked as exc:
+        raise _fail(str(exc), 1) from None
+    except (OSError, FileExistsError) as exc:
+        raise _fail(f"{exc}", 1) from None
+    if not quiet:
+        print_summary(report, tracked)
+
+
+def _run(settings: Settings, raw: Path, clean_dir: Path, reprocess: bool, tracked: bool, quiet: bool) -> dict[str, Any]:
+    if tracked:
+        from .clean import clean_flow  # imports Prefect: only for tracked runs
+
+        return clean_flow(raw_dir=str(raw), clean_dir=str(clean_dir), settings=settings, reprocess=reprocess)
+    from .run import clean_pass
+
+    progress = BatchProgress(enabled=not quiet)
+    return clean_pass(settings, raw, clean_dir, reprocess=reprocess, on_batch=progress.update)
+
+
+class BatchProgress:
+    """Progress on stderr for runs of more than one batch: a bar on a terminal, lines otherwise."""
+
+    def __init__(self, enabled: bool):
+        self.enabled, self.done, self.pages, self.started = enabled, 0, 0, time.perf_counter()
+        self.last_line = 0.0
+
+    def update(self, manifest: Any, total: int) -> None:
+        self.done += 1
+        self.pages += len(manifest.outcomes) + manifest.skipped
+        if not self.enabled or total <= 1:
+            return
+        elapsed = time.perf_counter() - self.started
+        if err.is_terminal:
+            err.print(f"\r[{self.done}/{total} batches] {self.pages} pages, {elapsed:.0f}s", end="", markup=False)
+            if self.done == total:
+                err.print()
+        elif self.done == total or elapsed - self.last_line >= 5:
+            self.last_line = elapsed
+            err.print(f"[{self.done}/{total} batches] {self.pages} pages, {elapsed:.0f}s", markup=False)
+
+
+def print_summary(report: dict[str, Any], tracked: bool) -> None:
+    table = Table(title=f"winnow clean — run {report['run_id']}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("pages in", str(report["records_in"]))
+    table.add_row("already processed (skipped)", str(report["skipped_already_processed"]))
+    table.add_row("articles out", str(report["articles"]))
+    table.add_row("rejected", str(report["rejected"]))
+    for reason, count in report["rejected_by_reason"].items():
+        table.add_row(f"  {reason}", str(count))
+    table.add_row("time", f"{report['seconds']:.2f} s")
+    table.add_row("mode", "tracked Prefect flow run" if tracked else "direct (no Prefect server configured)")
+    err.print(table)
+    if report["records_in"] and report["records_in"] == report["skipped_already_processed"]:
+        err.print("No new inputs: every record was processed by an earlier run; nothing new was written "
+                  "(--reprocess cleans them again).")
+    err.print(f"Run report: {Path(report['clean_dir']) / 'runs' / (report['run_id'] + '.json')}")
+
+
+@app.command(epilog=EPILOG)
+def serve(
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file [default: ./config.yaml if present, else built-in defaults]"),
+    raw_dir: Optional[Path] = typer.Option(None, "--raw", help="Folder of raw pages [default: paths.raw]"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Feed folder [default: paths.clean]"),
+) -> None:
+    """Run the cleaning flow on the cron schedule of the config (schedule.cron), as a Prefect
+    deployment served from this process. Starts a local Prefect server on serve.host:serve.port
+    (data under serve.home) when PREFECT_API_URL is not set."""
+    from .serve import serve_schedule
+
+    settings = _settings(config)
+    try:
+        serve_schedule(settings, (raw_dir or settings.paths.raw).resolve(), (out or settings.paths.clean).resolve(), err)
+    except ConfigError as exc:
+        raise _fail(str(exc), 2) from None
+    except RuntimeError as exc:
+        raise _fail(str(exc), 1) from None
+
+
+@app.callback(invoke_without_command=True)
+def _version(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit", is_eager=True),
+) -> None:
+    if version:
+        from importlib.metadata import version as v
+
+        typer.echo(f"winnow {v('winnow')} (trafilatura {v('trafilatura')}, prefect {v('prefect')}, python {sys.version.split()[0]})")
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was published by the unfinished run")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the contract: a message and exit 1, never a traceback
+        err.print(f"error: unexpected failure: {type(exc).__name__}: {exc}", markup=False)
+        sys.exit(1)

@@ -1,0 +1,85 @@
+"""`winnow serve`: the cleaning flow as a Prefect deployment on the configured cron schedule.
+
+Schedules need a real Prefect server (the temporary one has no scheduler). When none is
+configured, a local server is started on 127.0.0.1 with its data under serve.home.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from rich.console import Console
+
+from .cli import prefect_api_configured
+from .config import Settings
+
+STARTUP_SECONDS = 90  # a fresh database is migrated on the first start
+
+
+def _healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:  # noqa: S310 - loopback only
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def start_local_server(settings: Settings, console: Console) -> tuple[str, subprocess.Popen | None]:
+    """The API URL of a local Prefect server, started here unless one already answers."""
+    host, port = settings.serve.host, settings.serve.port
+    api_url = f"http://{host}:{port}/api"
+    if _healthy(api_url):
+        console.print(f"Using the Prefect server already running at {api_url}")
+        return api_url, None
+    home = settings.serve.home.resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    env.pop("PREFECT_API_URL", None)
+    log = open(home / "server.log", "ab")
+    console.print(f"Starting a local Prefect server on {host}:{port} (data in {home}, log in {home / 'server.log'}) ...")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the Prefect server exited with code {server.returncode}; see {home / 'server.log'}")
+        if _healthy(api_url):
+            return api_url, server
+        time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError(f"the Prefect server did not answer within {STARTUP_SECONDS} s; see {home / 'server.log'}")
+
+
+def serve_schedule(settings: Settings, raw_dir: Path, clean_dir: Path, console: Console) -> None:
+    server = None
+    if not prefect_api_configured():
+        api_url, server = start_local_server(settings, console)
+        os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported: it reads settings once
+        console.print(f"Prefect UI: {api_url.removesuffix('/api')}")
+    else:
+        console.print("Using the Prefect server of PREFECT_API_URL / the active Prefect profile")
+    from prefect.schedules import Cron
+
+    from .clean import clean_flow
+
+    schedule = settings.schedule
+    console.print(f"Serving deployment winnow-clean/{schedule.deployment} on cron '{schedule.cron}' ({schedule.timezone}); "
+                  f"raw {raw_dir} -> {clean_dir}. Ctrl-C stops.")
+    try:
+        clean_flow.serve(
+            name=schedule.deployment,
+            schedules=[Cron(schedule.cron, timezone=schedule.timezone)],
+            parameters={"raw_dir": str(raw_dir), "clean_dir": str(clean_dir),
+                        "settings": settings.model_dump(mode="json")},
+            pause_on_shutdown=False,
+        )
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
