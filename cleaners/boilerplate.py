@@ -90,7 +90,7 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
     ),
     "chrome:navigation": _rx(
         r"(?:«|←|<)?\s*(?:previous|older|newer|next) (?:post|entry|article)s?\s*(?:»|→|>)?(?::.{1,150})?",
-        r"(?:read more|continue reading|weiterlesen|leer más|lire la suite|baca selengkapnya|devamını oku)(?: »|…|\.\.\.|→)?",
+        r"(?:read more|continue reading|weiterlesen|leer más|lire la suite|baca selengkapnya|devamını oku)\s*(?:»|…|\.\.\.|→)?",
         r"skip to (?:main )?content|back to top|top of page|home » .{1,100}",
     ),
 }

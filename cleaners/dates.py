@@ -23,6 +23,10 @@ _MONTHS = {
                                    "eylül", "ekim", "kasım", "aralık"], 1)},
 }
 _MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
+_WEEKDAY = (r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun|"
+            r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lunes|martes|miércoles|jueves|viernes|"
+            r"sábado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|senin|selasa|rabu|kamis|jumat|"
+            r"sabtu|minggu|pazartesi|salı|çarşamba|perşembe|cuma|cumartesi|pazar)\.?,?\s+)?")
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|\.)?"
 _TIME = r"(?:,?\s*(?:at|um|a las|à|pukul|saat)?\s*\d{1,2}[:.]\d\d(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
@@ -30,8 +34,8 @@ DATE_PATTERNS = [
     re.compile(rf"{_YEAR}-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?:[T ]\d\d:\d\d(?::\d\d)?\S*)?"),
     re.compile(rf"(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.{_YEAR}{_TIME}"),  # 18.11.2021 (day first)
     re.compile(rf"(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/{_YEAR}{_TIME}"),  # 18/11/2021 (day first, as in most of the world)
-    re.compile(rf"(?:\w+,?\s+)?{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME}", re.IGNORECASE),  # Monday, March 30, 2008
-    re.compile(rf"(?:\w+,?\s+)?{_DAY}\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?{_YEAR}{_TIME}", re.IGNORECASE),  # 30 March 2008
+    re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME}", re.IGNORECASE),  # Monday, March 30, 2008
+    re.compile(rf"{_WEEKDAY}{_DAY}\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?{_YEAR}{_TIME}", re.IGNORECASE),  # 30 March 2008
 ]
 
 

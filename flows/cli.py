@@ -179,3 +179,7 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the contract: a message and exit 1, never a traceback
         err.print(f"error: unexpected failure: {type(exc).__name__}: {exc}", markup=False)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -6,6 +6,7 @@ configured, a local server is started on 127.0.0.1 with its data under serve.hom
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -56,8 +57,13 @@ def start_local_server(settings: Settings, console: Console) -> tuple[str, subpr
     raise RuntimeError(f"the Prefect server did not answer within {STARTUP_SECONDS} s; see {home / 'server.log'}")
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve_schedule(settings: Settings, raw_dir: Path, clean_dir: Path, console: Console) -> None:
     server = None
+    signal.signal(signal.SIGTERM, _stop)  # so that the server we started is stopped with us
     if not prefect_api_configured():
         api_url, server = start_local_server(settings, console)
         os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported: it reads settings once

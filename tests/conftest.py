@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from cleaners import Cleaner, CleaningSettings, Page
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS_RAW = REPO / "raw" / "seeds"  # copies of ../shared/seeds/raw
+SEEDS_FIXTURE = Path(__file__).parent / "fixtures" / "seeds"  # expected/ and check.py, copied from ../shared/seeds
+RUN = {"run_id": "test-run", "pipeline_version": "test", "config_sha256": "test"}
+
+# Prefect must never reach for a server or write to ~/.prefect from the test suite.
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def text_page(text: str, source: str = "page.txt", **extra) -> Page:
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    return Page(source=source, sha256=sha, format="text", content=text, content_type="text", **extra)
+
+
+def html_page(html: str, source: str = "page.html", **extra) -> Page:
+    sha = hashlib.sha256(html.encode()).hexdigest()
+    return Page(source=source, sha256=sha, format="html", content=html, content_type="html", **extra)
+
+
+@pytest.fixture(scope="session")
+def cleaner() -> Cleaner:
+    return Cleaner(CleaningSettings())
+
+
+@pytest.fixture
+def clean_text(cleaner):
+    """Clean a text page; returns (kind, record)."""
+    return lambda text, **extra: cleaner.record(text_page(text, **extra), RUN)
+
+
+def reasons(record: dict) -> list[str]:
+    return [r["reason"] for r in record["provenance"]["removed"]]
+
+ARTICLE_TEXT = (
+    "The city council met on Tuesday to discuss the budget for next year, and the meeting ran late into the evening.\n\n"
+    "Members argued for two hours about road repairs and the new library, and agreed to meet again in March.\n\n"
+    "A final vote is expected before the end of the month, the mayor said after the meeting.\n"
+)

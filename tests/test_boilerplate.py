@@ -1,0 +1,78 @@
+import pytest
+
+from cleaners.boilerplate import category_footer, chrome_reason
+from tests.conftest import ARTICLE_TEXT, reasons
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("Leave a Reply", "chrome:comment_form"),
+    ("Leave a Comment", "chrome:comment_form"),
+    ("Leave a Reply Cancel reply", "chrome:comment_form"),
+    ("Your email address will not be published. Required fields are marked *", "chrome:comment_form"),
+    ("Your email address will not be published.", "chrome:comment_form"),
+    ("Schreibe einen Kommentar", "chrome:comment_form"),
+    ("Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind mit * markiert", "chrome:comment_form"),
+    ("Deja una respuesta", "chrome:comment_form"),
+    ("Tinggalkan Balasan", "chrome:comment_form"),
+    ("E-posta adresiniz yayımlanmayacak.", "chrome:comment_form"),
+    ("Post a Comment", "chrome:comment_form"),
+    ("ReplyDelete", "chrome:comment_action"),
+    ("Log in to reply", "chrome:comment_action"),
+    ("23 Responses to Quds force mediated Iraqi Fighting.", "chrome:comment_count"),
+    ("One Response to “Hello world”", "chrome:comment_count"),
+    ("5 thoughts on “A post about rivers”", "chrome:comment_count"),
+    ("12 Kommentare zu „Radwege“", "chrome:comment_count"),
+    ("No comments:", "chrome:comment_count"),
+    ("3 comments:", "chrome:comment_count"),
+    ("Comments are closed.", "chrome:comments_closed"),
+    ("Comments and trackbacks are closed.", "chrome:comments_closed"),
+    ("Kommentare sind geschlossen.", "chrome:comments_closed"),
+    ("Please select digest to download:", "chrome:download_prompt"),
+    ("Click here to download the PDF", "chrome:download_prompt"),
+    ("Share this:", "chrome:share"),
+    ("Like this:", "chrome:share"),
+    ("Continue reading →", "chrome:navigation"),
+])
+def test_chrome_lines_in_several_phrasings_and_languages(line, reason):
+    assert chrome_reason(line) == reason
+
+
+@pytest.mark.parametrize("line", [
+    'The sign on the door said "Leave a Reply" in faded letters, and nobody knew why.',
+    "Comments are closed, the minister said, until the inquiry reports in June.",
+    "Government response and ongoing investigations",
+    "A divided house",
+    "He replied to every letter he received.",
+])
+def test_sentences_that_quote_chrome_are_not_chrome(line):
+    assert chrome_reason(line) is None
+
+
+@pytest.mark.parametrize("line, cats, tags", [
+    ("This entry was posted in Current Affairs. Bookmark the permalink.", ["Current Affairs"], []),
+    ("This entry was posted in Arts and Culture, Local news and tagged rivers, volunteers. Bookmark the permalink.",
+     ["Arts and Culture", "Local news"], ["rivers", "volunteers"]),
+    ("Posted in News | Tagged elections, Iraq | 3 Comments", ["News"], ["elections", "Iraq"]),
+    ("Filed under: Gardening", ["Gardening"], []),
+])
+def test_category_footer_becomes_categories_and_tags(line, cats, tags):
+    assert category_footer(line) == (cats, tags)
+
+
+def test_chrome_is_removed_from_the_body_and_audited(clean_text):
+    kind, rec = clean_text(
+        "A Title\n\n" + ARTICLE_TEXT + "\nThis entry was posted in Environment. Bookmark the permalink.\n\n"
+        "Leave a Reply\n\nYour email address will not be published. Required fields are marked *\n"
+    )
+    assert kind == "article"
+    assert rec["categories"] == ["Environment"]
+    for junk in ("Leave a Reply", "email address", "permalink"):
+        assert junk not in rec["text"]
+    assert {"chrome:comment_form", "metadata:category_footer"} <= set(reasons(rec))
+
+
+def test_article_quoting_leave_a_reply_keeps_the_sentence(clean_text):
+    quote = 'The old forum software printed "Leave a Reply" under every post, even the locked ones.'
+    kind, rec = clean_text("A Title\n\n" + ARTICLE_TEXT + "\n" + quote + "\n")
+    assert kind == "article"
+    assert quote in rec["text"]

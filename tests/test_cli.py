@@ -1,0 +1,67 @@
+"""`winnow` through its installed entry point, as a user runs it."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS_FIXTURE, SEEDS_RAW
+
+WINNOW = Path(sys.executable).parent / "winnow"
+
+
+def winnow(*args, cwd=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(Path(cwd or ".").resolve() / ".prefect-home")  # no profile with an API URL
+    return subprocess.run([str(WINNOW), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_seed_pages_pass_the_acceptance_check(tmp_path):
+    result = winnow("clean", SEEDS_RAW, "--out", tmp_path / "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "articles out" in result.stderr and "direct" in result.stderr
+    check = subprocess.run(
+        [sys.executable, SEEDS_FIXTURE / "check.py", "seeds", SEEDS_FIXTURE, tmp_path / "out"],
+        capture_output=True, text=True,
+    )
+    assert check.returncode == 0, check.stdout
+    assert "score: 153/153 checks (100.0%)" in check.stdout
+
+
+def test_rerun_says_nothing_new_was_written(tmp_path):
+    assert winnow("clean", SEEDS_RAW, "-o", tmp_path / "out", cwd=tmp_path).returncode == 0
+    again = winnow("clean", SEEDS_RAW, "-o", tmp_path / "out", cwd=tmp_path)
+    assert again.returncode == 0
+    assert "No new inputs" in again.stderr
+    assert len(list((tmp_path / "out" / "articles").iterdir())) == 1
+
+
+def test_defaults_come_from_config_yaml_in_the_working_folder(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.txt").write_text("A Title\n\n" + "Plenty of article text in this sample page. " * 5)
+    (tmp_path / "config.yaml").write_text("paths:\n  raw: pages\n  clean: feed\noutput:\n  compress: false\n")
+    result = winnow("clean", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "feed" / "articles").glob("*.jsonl"))) == 1
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["clean", "no-such-folder"], 2, "no-such-folder: no such folder of raw pages"),
+    (["clean", ".", "--config", "missing.yaml"], 2, "missing.yaml: config file not found"),
+    (["clean", ".", "--config", "bad.yaml"], 2, "bad.yaml: spam.page_spam_share: Input should be greater than 0"),
+    (["clean", ".", "--workers", "-1"], 2, "Invalid value"),
+    (["frobnicate"], 2, "No such command"),
+])
+def test_usage_and_config_errors_exit_2_with_a_message(tmp_path, args, code, message):
+    (tmp_path / "bad.yaml").write_text("spam:\n  page_spam_share: 0\n")
+    result = winnow(*args, cwd=tmp_path)
+    assert result.returncode == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_explains_every_option():
+    out = winnow("clean", "--help").stdout
+    for option in ("RAW_DIR", "--out", "--config", "--workers", "--reprocess", "--prefect", "--quiet", "Exit codes"):
+        assert option.lower() in out.lower()

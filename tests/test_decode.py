@@ -1,0 +1,44 @@
+import codecs
+
+import pytest
+
+from cleaners.decode import DecodeError, decode_bytes
+
+TEXT = "Stadtrat beschließt „neue“ Radwege – für 1,2 Millionen €"
+
+
+def test_windows_1252_page_declared_in_meta():
+    html = f'<html><head><meta charset="windows-1252"></head><body><p>{TEXT}</p></body></html>'
+    assert TEXT in decode_bytes(html.encode("cp1252"), html=True)
+
+
+def test_page_mislabelled_latin1_is_read_as_windows_1252():
+    html = f'<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"><p>{TEXT}</p>'
+    assert TEXT in decode_bytes(html.encode("cp1252"), html=True)
+
+
+def test_undeclared_windows_1252_is_detected():
+    text = ("Der Stadtrat hat am Mittwoch beschlossen, für die Straße „Am Fluß“ neue Radwege zu bauen. " * 5)
+    assert "beschlossen, für die Straße „Am Fluß“" in decode_bytes(text.encode("cp1252"), html=False)
+
+
+def test_utf8_misdecoded_as_latin1_is_repaired_and_curly_quotes_kept():
+    import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-1252, the decoding that made the mojibake
+
+    mojibake = "“Quoted” text – it’s fine".encode("utf-8").decode("sloppy-windows-1252")
+    assert decode_bytes(mojibake.encode("utf-8"), html=False) == "“Quoted” text – it’s fine"
+
+
+@pytest.mark.parametrize("bom, encoding", [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le")])
+def test_byte_order_mark_decides(bom, encoding):
+    assert decode_bytes(bom + TEXT.encode(encoding), html=False) == TEXT
+
+
+@pytest.mark.parametrize("data, name", [
+    (b"\x89PNG\r\n\x1a\n" + bytes(100), "PNG"),
+    (b"%PDF-1.7\n" + bytes(50), "PDF"),
+    (b"abc\x00\x00\x01\x02" * 10, "NUL"),
+])
+def test_binary_content_is_refused_with_its_kind(data, name):
+    with pytest.raises(DecodeError, match=name):
+        decode_bytes(data, html=True)

@@ -1,0 +1,57 @@
+"""The Prefect flow as a tracked flow run, under Prefect's test harness (a temporary server)."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SEEDS_RAW
+from tests.test_run import read_feed
+
+pytestmark = pytest.mark.prefect
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory):
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    # Heartbeats add a second to every flow run and are of no use in a test.
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        with prefect_test_harness(server_startup_timeout=120):
+            yield PREFECT_API_URL.value()
+
+
+def test_flow_run_cleans_the_seeds_and_publishes_artifacts(prefect_server, tmp_path):
+    from prefect.client.orchestration import get_client
+
+    from flows.clean import clean_flow
+    from flows.config import Settings
+
+    state = clean_flow(raw_dir=str(SEEDS_RAW), clean_dir=str(tmp_path / "out"), settings=Settings(), return_state=True)
+    assert state.is_completed()
+    report = state.result()
+    assert (report["records_in"], report["articles"]) == (5, 5)
+    assert len(read_feed(tmp_path / "out", "articles")) == 5
+
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        task_runs = client.read_task_runs()
+        artifacts = client.read_artifacts()
+    batch_runs = [t for t in task_runs if t.flow_run_id == flow_run_id and t.name.startswith("clean-batch")]
+    assert len(batch_runs) == report["batches"] == 1
+    keys = {a.key for a in artifacts if a.flow_run_id == flow_run_id}
+    assert {"winnow-outcomes", "winnow-summary"} <= keys
+
+
+def test_cli_runs_a_tracked_flow_when_a_server_is_configured(prefect_server, tmp_path):
+    env = {**os.environ, "PREFECT_API_URL": prefect_server}
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "winnow"), "clean", str(REPO / "raw"), "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "tracked Prefect flow run" in result.stderr
+    assert len(read_feed(tmp_path / "out", "articles")) == 9

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from tests.conftest import REPO, RUN, html_page
+
+
+def test_wordpress_sample_page_gives_article_metadata_and_separate_comments(cleaner):
+    html = (REPO / "raw" / "html" / "wordpress-river-cleanup.html").read_text(encoding="utf-8")
+    kind, rec = cleaner.record(html_page(html), RUN)
+    assert kind == "article"
+    assert rec["title"] == "Volunteers pull two tons of rubbish from the Avon"
+    assert rec["author"] == "Helen Marsh"
+    assert rec["published"] == "2023-04-16"
+    assert rec["url"] == "https://riverside-notes.example.org/2023/04/volunteers-avon-cleanup/"
+    assert rec["site"] == "riverside-notes.example.org"
+    assert rec["language"] == "en"
+    assert "sixty volunteers" in rec["text"]
+    assert not rec["text"].startswith("Volunteers pull")  # the headline is metadata, not body
+    comment_texts = " ".join(c["text"] for c in rec["comments"])
+    assert "old mill" in comment_texts and "autumn clean-up" in comment_texts
+    for leak in ("old mill", "Leave a Reply", "email address", "slot gacor", "Share this"):
+        assert leak not in rec["text"]
+
+
+def test_doorway_spam_page_is_rejected(cleaner):
+    html = (REPO / "raw" / "html" / "casino-doorway.html").read_text(encoding="utf-8")
+    kind, rec = cleaner.record(html_page(html), RUN)
+    assert (kind, rec["reason"]) == ("rejected", "spam_page")
+
+
+def test_html_without_text_is_rejected_as_empty(cleaner):
+    kind, rec = cleaner.record(html_page("<html><head><title>x</title></head><body><div> </div></body></html>"), RUN)
+    assert (kind, rec["reason"]) == ("rejected", "empty")

@@ -1,0 +1,100 @@
+"""The cleaning pass as scheduled runs and the CLI use it (flows/run.py)."""
+import gzip
+import json
+import shutil
+
+from flows.config import Settings
+from flows.run import clean_pass, plan_batches
+from flows.sources import InputFile
+from tests.conftest import REPO
+
+
+def read_feed(clean_dir, folder):
+    records = []
+    for part in sorted((clean_dir / folder).glob("*.jsonl*")):
+        opener = gzip.open if part.name.endswith(".gz") else open
+        with opener(part, "rt", encoding="utf-8") as handle:
+            records += [json.loads(line) for line in handle]
+    return records
+
+
+def sample_raw(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(REPO / "raw", raw)
+    (raw / "misc").mkdir()
+    (raw / "misc" / "notes.pdf").write_bytes(b"%PDF-1.4 not a page")
+    (raw / "misc" / "empty.txt").write_bytes(b"")
+    return raw
+
+
+def test_every_input_record_ends_in_exactly_one_place(tmp_path):
+    raw, out = sample_raw(tmp_path), tmp_path / "clean"
+    report = clean_pass(Settings(), raw, out)
+    articles, rejected = read_feed(out, "articles"), read_feed(out, "rejected")
+    sources = [r["provenance"]["source"] for r in articles + rejected]
+    # 5 seeds + 3 html + 3 jsonl records + 2 misc files
+    assert report["records_in"] == 13 == len(sources) == len(set(sources))
+    assert report["articles"] == len(articles) and report["rejected"] == len(rejected)
+    assert {r["provenance"]["source"]: r["reason"] for r in rejected} == {
+        "html/casino-doorway.html": "spam_page",
+        "jsonl/crawl-sample.jsonl#3": "unreadable",
+        "misc/empty.txt": "empty",
+        "misc/notes.pdf": "unsupported_format",
+    }
+    assert len({r["id"] for r in articles + rejected}) == 13
+    assert all(r["detail"] for r in rejected)
+    assert not (out / ".staging").exists()  # no temporary files left behind
+
+
+def test_provenance_block_is_complete(tmp_path):
+    out = tmp_path / "clean"
+    report = clean_pass(Settings(), REPO / "raw" / "seeds", out)
+    for record in read_feed(out, "articles"):
+        prov = record["provenance"]
+        assert set(prov) == {"source", "sha256", "format", "fetched_at", "run_id", "pipeline_version",
+                             "config_sha256", "removed"}
+        assert prov["run_id"] == report["run_id"] and prov["config_sha256"] == Settings().sha256()
+        raw_bytes = (REPO / "raw" / "seeds" / prov["source"]).read_bytes()
+        import hashlib
+        assert prov["sha256"] == hashlib.sha256(raw_bytes).hexdigest()
+        assert all(set(r) == {"step", "reason", "chars", "text"} for r in prov["removed"])
+
+
+def test_second_run_on_unchanged_inputs_writes_nothing_new(tmp_path):
+    raw, out = sample_raw(tmp_path), tmp_path / "clean"
+    first = clean_pass(Settings(), raw, out)
+    parts = sorted(p.name for p in out.rglob("*.jsonl*"))
+    second = clean_pass(Settings(), raw, out)
+    assert second["articles"] == second["rejected"] == 0
+    assert second["skipped_already_processed"] == first["records_in"]
+    assert sorted(p.name for p in out.rglob("*.jsonl*")) == parts
+    assert (out / "runs" / f"{second['run_id']}.json").exists()
+    # a new page is picked up, the old ones stay skipped
+    (raw / "new.txt").write_text("A New Page\n\n" + "Some fresh text that was not there before, long enough. " * 4)
+    third = clean_pass(Settings(), raw, out)
+    assert (third["articles"], third["skipped_already_processed"]) == (1, first["records_in"])
+    # --reprocess cleans everything again
+    assert clean_pass(Settings(), raw, out, reprocess=True)["records_in"] == first["records_in"] + 1
+
+
+def test_output_is_the_same_whatever_the_run_and_worker_count(tmp_path):
+    raw = sample_raw(tmp_path)
+    one = Settings.model_validate({"run": {"workers": 1}})
+    two = Settings.model_validate({"run": {"workers": 2, "batch_pages": 3}})
+    clean_pass(one, raw, tmp_path / "a")
+    clean_pass(two, raw, tmp_path / "b")
+
+    def strip_run(records):
+        for r in records:
+            r["provenance"].pop("run_id")
+            r["provenance"].pop("config_sha256")  # the batch size differs on purpose
+        return sorted(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in records)
+
+    for folder in ("articles", "rejected"):
+        assert strip_run(read_feed(tmp_path / "a", folder)) == strip_run(read_feed(tmp_path / "b", folder))
+
+
+def test_batches_respect_page_and_byte_limits():
+    files = [InputFile(path=None, rel=f"{i}.txt", size=10) for i in range(7)]
+    assert [len(b) for b in plan_batches(files, pages=3, size=10_000)] == [3, 3, 1]
+    assert [len(b) for b in plan_batches(files, pages=100, size=25)] == [2, 2, 2, 1]

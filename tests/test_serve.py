@@ -1,0 +1,81 @@
+"""`winnow serve` with no Prefect server configured: it starts a local one, creates the
+deployment with the configured cron schedule, and a triggered run writes the feed."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS_RAW
+from tests.test_run import read_feed
+
+pytestmark = pytest.mark.prefect
+CRON = "17 4 * * 2"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path):
+    port = free_port()
+    (tmp_path / "config.yaml").write_text(
+        f"paths:\n  raw: {SEEDS_RAW}\n  clean: {tmp_path / 'out'}\n"
+        f"schedule:\n  cron: '{CRON}'\n  deployment: test-nightly\n"
+        f"serve:\n  port: {port}\n  home: {tmp_path / 'prefect'}\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "client-home")  # no profile pointing at another server
+    log = open(tmp_path / "serve.log", "wb")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "winnow"), "serve"], cwd=tmp_path, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    yield f"http://127.0.0.1:{port}/api", tmp_path, proc
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the server and any flow-run process with it
+    except ProcessLookupError:
+        pass
+
+
+def _deployment(client, name, deadline):
+    from prefect.exceptions import ObjectNotFound
+
+    while time.monotonic() < deadline:
+        try:
+            return client.read_deployment_by_name(name)
+        except (ObjectNotFound, OSError, Exception):  # the server may still be starting
+            time.sleep(1)
+    raise AssertionError("the deployment never appeared")
+
+
+def test_serve_creates_the_scheduled_deployment_and_a_triggered_run_writes_the_feed(served):
+    api_url, folder, proc = served
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    deadline = time.monotonic() + 180
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        with get_client(sync_client=True) as client:
+            deployment = _deployment(client, "winnow-clean/test-nightly", deadline)
+        assert proc.poll() is None, (folder / "serve.log").read_text()
+        assert [s.schedule.cron for s in deployment.schedules] == [CRON]
+        assert all(s.active for s in deployment.schedules)
+        flow_run = run_deployment(name="winnow-clean/test-nightly", timeout=240)
+    assert flow_run.state.is_completed(), (folder / "serve.log").read_text()[-3000:]
+    assert len(read_feed(folder / "out", "articles")) == 5
+    log = (folder / "serve.log").read_text()
+    assert "Prefect UI: http://127.0.0.1:" in log
+    assert (folder / "prefect" / "prefect.db").exists()  # the server keeps its data under serve.home

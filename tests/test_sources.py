@@ -1,0 +1,77 @@
+import gzip
+
+from flows.sources import Unreadable, discover, kind_of, read_pages
+
+
+def _pages(tmp_path, name, data: bytes):
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    [file] = [f for f in discover(tmp_path) if f.rel == name]
+    return list(read_pages(file, max_bytes=1_000_000))
+
+
+def test_discovery_is_recursive_sorted_and_skips_hidden_files(tmp_path):
+    for name in ["b/page.html", "a.txt", "c/d/e.jsonl.gz", ".hidden.txt", "b/.git/x.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert [f.rel for f in discover(tmp_path)] == ["a.txt", "b/page.html", "c/d/e.jsonl.gz"]
+
+
+def test_kinds_by_extension():
+    assert kind_of("x/page.HTM") == ("html", False)
+    assert kind_of("page.html.gz") == ("html", True)
+    assert kind_of("page.txt.gz") == ("text", True)
+    assert kind_of("crawl.jsonl.gz") == ("jsonl", True)
+    assert kind_of("notes.pdf") == (None, False)
+    assert kind_of("Makefile") == (None, False)
+
+
+def test_gzipped_text_page_is_read(tmp_path):
+    [page] = _pages(tmp_path, "p.txt.gz", gzip.compress("Héllo wörld".encode()))
+    assert page.content == "Héllo wörld" and page.format == "text"
+
+
+def test_unsupported_file_is_a_rejection_naming_the_file(tmp_path):
+    [item] = _pages(tmp_path, "docs/notes.pdf", b"%PDF-1.4")
+    assert isinstance(item, Unreadable)
+    assert item.reason == "unsupported_format" and "docs/notes.pdf" in item.detail
+
+
+def test_binary_file_with_html_name_is_unreadable(tmp_path):
+    [item] = _pages(tmp_path, "image.html", b"\x89PNG\r\n\x1a\n" + bytes(64))
+    assert isinstance(item, Unreadable) and item.reason == "unreadable" and "PNG" in item.detail
+
+
+def test_corrupt_gzip_is_unreadable(tmp_path):
+    [item] = _pages(tmp_path, "page.html.gz", b"\x1f\x8b\x08\x00garbage")
+    assert isinstance(item, Unreadable) and item.reason == "unreadable"
+
+
+def test_jsonl_records_fields_and_bad_lines(tmp_path):
+    lines = [
+        b'{"url": "https://ex.org/a", "fetched_at": "2021-01-02T03:04:05Z", "title": "T", "text": "Body text"}',
+        b'{"html": "<html><body><p>Hi</p></body></html>", "date": "2020-01-01"}',
+        b'{"content": "Plain content"}',
+        b"",
+        b'{"url": "https://ex.org/broken", "text": "cut off',
+        b'{"url": "https://ex.org/empty"}',
+        b"[1, 2]",
+    ]
+    items = _pages(tmp_path, "crawl.jsonl", b"\n".join(lines) + b"\n")
+    pages = [i for i in items if not isinstance(i, Unreadable)]
+    bad = [i for i in items if isinstance(i, Unreadable)]
+    assert [p.source for p in pages] == ["crawl.jsonl#1", "crawl.jsonl#2", "crawl.jsonl#3"]
+    assert (pages[0].url, pages[0].fetched_at, pages[0].title, pages[0].content_type) == (
+        "https://ex.org/a", "2021-01-02T03:04:05Z", "T", "text")
+    assert pages[1].content_type == "html" and pages[1].fetched_at == "2020-01-01"
+    assert [(b.source, b.reason) for b in bad] == [
+        ("crawl.jsonl#5", "unreadable"), ("crawl.jsonl#6", "unreadable"), ("crawl.jsonl#7", "unreadable")]
+    assert "invalid JSON" in bad[0].detail and "no 'text', 'html' or 'content'" in bad[1].detail
+
+
+def test_oversized_record_is_rejected_as_too_large(tmp_path):
+    (tmp_path / "big.txt").write_bytes(b"x" * 5000)
+    [file] = discover(tmp_path)
+    [item] = list(read_pages(file, max_bytes=1000))
+    assert isinstance(item, Unreadable) and item.reason == "too_large"

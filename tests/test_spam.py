@@ -1,0 +1,77 @@
+import pytest
+
+from cleaners.settings import SpamSettings
+from cleaners.spam import spam_category
+from tests.conftest import reasons
+
+S = SpamSettings()
+ARTICLE = (
+    "The city council met on Tuesday to discuss the budget for next year.\n\n"
+    "Members argued for two hours about road repairs and the new library, and agreed to meet again in March.\n\n"
+    "A final vote is expected before the end of the month, the mayor said after the meeting.\n"
+)
+
+
+@pytest.mark.parametrize("line, category", [
+    ("casino siteleri yeni bahis siteleri deneme bonusu veren siteler", "gambling"),  # Turkish (seed 002)
+    ("güvenilir bahis siteleri ve canlı casino siteleri 2024", "gambling"),
+    ("slot gacor hari ini situs judi online terpercaya", "gambling"),  # Indonesian
+    ("Online Casino Echtgeld ohne Anmeldung: beste Online Casinos", "gambling"),  # German
+    ("Casas de apuestas y casinos online con bono sin depósito", "gambling"),  # Spanish
+    ("Nhà cái uy tín cá cược bóng đá", "gambling"),  # Vietnamese
+    ("casino poker roulette blackjack jackpot", "gambling"),  # a bare keyword list
+    ("Buy viagra online without prescription, cheap cialis", "pharma"),
+    ("Replica watches, fake rolex, cheap jordans outlet", "counterfeit"),
+    ("free porn videos xxx videos live sex cams", "adult"),
+])
+def test_spam_lines_in_many_languages_are_flagged(line, category):
+    assert spam_category(line, S) == category
+
+
+@pytest.mark.parametrize("line", [
+    "The state legislature debated online casino regulation and whether sports betting sites should pay more tax.",
+    "Patients who buy viagra online without a prescription risk receiving counterfeit pills, the regulator warned.",
+    "Poker night at the community centre raised money for the school.",
+    "Buy cheap online",
+    "Iraq: the Elections are Over, but the Struggle Continues",
+    "",
+])
+def test_honest_lines_that_mention_spam_topics_are_kept(line):
+    assert spam_category(line, S) is None
+
+
+def test_spam_lines_at_the_edges_are_removed_with_their_reason(clean_text):
+    spam = "casino siteleri yeni bahis siteleri deneme bonusu veren siteler"
+    kind, rec = clean_text(f"{spam}\nA Title Here\n\n{ARTICLE}\n{spam}\n")
+    assert kind == "article"
+    assert "casino" not in rec["text"] and "bahis" not in rec["text"]
+    assert reasons(rec).count("spam:gambling_line") == 2
+    assert "council" in rec["text"]
+
+
+def test_article_about_gambling_keeps_its_text(clean_text):
+    text = (
+        "Casino tax debate\n\n"
+        "Lawmakers debated a bill that would raise the tax on online casino revenue and on sports betting sites.\n\n"
+        "Supporters of the casino bill said the money would pay for addiction services, while the betting industry "
+        "warned that players would move to unlicensed sites.\n\n"
+        "The vote on the casino and betting reform is expected next week, after a final hearing.\n"
+    )
+    kind, rec = clean_text(text)
+    assert kind == "article"
+    assert rec["text"].count("casino") == 3
+    assert not [r for r in reasons(rec) if r.startswith("spam:")]
+
+
+def test_page_that_is_mostly_spam_is_rejected_as_spam_page(clean_text):
+    lines = [
+        "Deneme bonusu veren siteler",
+        "casino siteleri yeni bahis siteleri deneme bonusu veren siteler",
+        "canlı casino siteleri güvenilir bahis siteleri bedava bonus",
+        "slot gacor hari ini situs judi online terpercaya",
+        "Welcome to our page.",
+    ]
+    kind, rec = clean_text("\n".join(lines))
+    assert kind == "rejected"
+    assert rec["reason"] == "spam_page"
+    assert "spam:gambling_line" in rec["detail"]

@@ -1,0 +1,68 @@
+import pytest
+
+from cleaners.text import parse_byline
+from tests.conftest import ARTICLE_TEXT, reasons
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("18.11.2021 Author: Viktor Mikhin", ("Viktor Mikhin", "2021-11-18")),
+    ("By The Cradle's Iraq Correspondent", ("The Cradle's Iraq Correspondent", None)),
+    ("By Jane Doe | March 3, 2021", ("Jane Doe", "2021-03-03")),
+    ("Posted on March 3, 2021 by admin", ("admin", "2021-03-03")),
+    ("Von Hans Müller, 12.03.2021", ("Hans Müller", "2021-03-12")),
+    ("Published on 2021-03-03", (None, "2021-03-03")),
+    ("Updated: March 4, 2021", (None, None)),  # a dateline, but not the publication date
+    ("Last updated March 4, 2021", (None, None)),
+])
+def test_bylines_and_datelines(line, expected):
+    assert parse_byline(line) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "By the way, I think the council is wrong.",
+    "Iraq Update: Update on the attacks in Iraq",
+    "By 2030 the city wants to plant a million trees along its rivers and roads.",
+])
+def test_sentences_are_not_bylines(line):
+    assert parse_byline(line) is None
+
+
+def test_title_byline_and_date_become_metadata(clean_text):
+    kind, rec = clean_text("By Jane Doe\nMarch 3, 2021\n\nCouncil agrees new budget\n\n" + ARTICLE_TEXT)
+    assert (rec["title"], rec["author"], rec["published"]) == ("Council agrees new budget", "Jane Doe", "2021-03-03")
+    assert not rec["text"].startswith(("By Jane", "March 3", "Council agrees"))
+    assert {"metadata:byline", "metadata:dateline", "metadata:title"} <= set(reasons(rec))
+
+
+def test_a_long_first_line_is_body_not_title(clean_text):
+    first = ("Baghdad grapples with a dual challenge: balancing US threats to stop attacks on its bases, with the "
+             "commitment of the factions to persist until the war ends.")
+    kind, rec = clean_text(first + "\n" + ARTICLE_TEXT)
+    assert rec["title"] is None
+    assert rec["text"].startswith(first)
+
+
+def test_title_given_by_the_record_is_not_repeated_in_the_body(clean_text):
+    kind, rec = clean_text("Garden notes\n\n" + ARTICLE_TEXT, title="Garden notes")
+    assert rec["title"] == "Garden notes"
+    assert not rec["text"].startswith("Garden notes")
+
+
+def test_body_is_one_paragraph_per_line_with_whitespace_collapsed(clean_text):
+    kind, rec = clean_text("A Title\n\n   First   paragraph with   spaces and a bit more text to make it long enough.  \n\n\n"
+                           "Second paragraph.\tWith a tab, and more words so the article is not too short.\n")
+    assert rec["text"].split("\n") == [
+        "First paragraph with spaces and a bit more text to make it long enough.",
+        "Second paragraph. With a tab, and more words so the article is not too short.",
+    ]
+
+
+def test_too_little_text_is_rejected_as_too_short(clean_text):
+    kind, rec = clean_text("A Title\n\nJust one line.\n")
+    assert (kind, rec["reason"]) == ("rejected", "too_short")
+    assert "fewer than filters.min_text_chars" in rec["detail"]
+
+
+def test_empty_page_is_rejected_as_empty(clean_text):
+    kind, rec = clean_text("\n\n   \n")
+    assert (kind, rec["reason"]) == ("rejected", "empty")
