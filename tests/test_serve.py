@@ -33,12 +33,13 @@ def served(tmp_path):
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["PREFECT_HOME"] = str(tmp_path / "client-home")  # no profile pointing at another server
+    env["PREFECT_RUNNER_POLL_FREQUENCY"] = "2"  # pick up the triggered run sooner than the default 10 s
     log = open(tmp_path / "serve.log", "wb")
     proc = subprocess.Popen([str(Path(sys.executable).parent / "winnow"), "serve"], cwd=tmp_path, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     yield f"http://127.0.0.1:{port}/api", tmp_path, proc
     if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
+        proc.terminate()  # serve stops the server it started
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -74,8 +75,29 @@ def test_serve_creates_the_scheduled_deployment_and_a_triggered_run_writes_the_f
         assert [s.schedule.cron for s in deployment.schedules] == [CRON]
         assert all(s.active for s in deployment.schedules)
         flow_run = run_deployment(name="winnow-clean/test-nightly", timeout=240)
+        with get_client(sync_client=True) as client:
+            scheduled = _scheduled_runs(client, deployment.id, deadline)
     assert flow_run.state.is_completed(), (folder / "serve.log").read_text()[-3000:]
     assert len(read_feed(folder / "out", "articles")) == 5
     log = (folder / "serve.log").read_text()
     assert "Prefect UI: http://127.0.0.1:" in log
     assert (folder / "prefect" / "prefect.db").exists()  # the server keeps its data under serve.home
+    # the server's scheduler fills the schedule: runs at 04:17 on Tuesdays
+    assert scheduled and all((r.expected_start_time.hour, r.expected_start_time.minute,
+                              r.expected_start_time.isoweekday()) == (4, 17, 2) for r in scheduled)
+
+
+def _scheduled_runs(client, deployment_id, deadline):
+    from prefect.client.schemas.filters import (
+        DeploymentFilter, DeploymentFilterId, FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType)
+    from prefect.client.schemas.objects import StateType
+
+    while time.monotonic() < deadline:
+        runs = client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
+        )
+        if runs:
+            return runs
+        time.sleep(1)
+    return []

@@ -1,0 +1,48 @@
+"""Wall time of `winnow clean` on the five seed pages, each run a fresh process and a fresh
+output folder (cold: nothing processed before), in direct mode (no Prefect server configured).
+
+    .venv/bin/python -m bench.cold_start [--runs 7] [--raw raw/seeds]
+
+Prints a table and the command line that reproduces it. Not part of CI.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def time_once(winnow: Path, raw: Path, env: dict[str, str]) -> float:
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        subprocess.run([str(winnow), "clean", str(raw), "--out", out, "--quiet"], check=True, env=env)
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--raw", type=Path, default=REPO / "raw" / "seeds")
+    args = parser.parse_args()
+    winnow = Path(sys.executable).parent / "winnow"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    times = [time_once(winnow, args.raw, env) for _ in range(args.runs)]
+    pages = sum(1 for p in args.raw.rglob("*") if p.is_file())
+    print(f"| what | runs | median s | min s | max s |\n|---|---|---|---|---|")
+    print(f"| winnow clean, {pages} pages, cold, direct mode | {args.runs} | {statistics.median(times):.2f} "
+          f"| {min(times):.2f} | {max(times):.2f} |")
+    print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"command: .venv/bin/python -m bench.cold_start --runs {args.runs} --raw {args.raw}")
+
+
+if __name__ == "__main__":
+    main()
