@@ -65,3 +65,10 @@ def test_help_explains_every_option():
     out = winnow("clean", "--help").stdout
     for option in ("RAW_DIR", "--out", "--config", "--workers", "--reprocess", "--prefect", "--quiet", "Exit codes"):
         assert option.lower() in out.lower()
+
+
+def test_long_runs_show_progress_on_stderr(tmp_path):
+    (tmp_path / "config.yaml").write_text("run:\n  batch_pages: 1\n  workers: 2\n")
+    result = winnow("clean", SEEDS_RAW, "-o", tmp_path / "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "[5/5 batches] 5 pages" in result.stderr

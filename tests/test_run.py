@@ -98,3 +98,20 @@ def test_batches_respect_page_and_byte_limits():
     files = [InputFile(path=None, rel=f"{i}.txt", size=10) for i in range(7)]
     assert [len(b) for b in plan_batches(files, pages=3, size=10_000)] == [3, 3, 1]
     assert [len(b) for b in plan_batches(files, pages=100, size=25)] == [2, 2, 2, 1]
+
+
+def test_a_page_that_crashes_a_step_is_rejected_and_the_run_goes_on(tmp_path, monkeypatch):
+    from cleaners import pipeline
+
+    original = pipeline.Cleaner.record
+
+    def explode_on_002(self, page, run):
+        if page.source.startswith("002"):
+            raise RuntimeError("boom")
+        return original(self, page, run)
+
+    monkeypatch.setattr(pipeline.Cleaner, "record", explode_on_002)
+    report = clean_pass(Settings.model_validate({"run": {"workers": 1}}), REPO / "raw" / "seeds", tmp_path / "out")
+    assert (report["articles"], report["rejected_by_reason"]) == (4, {"error": 1})
+    [rejected] = read_feed(tmp_path / "out", "rejected")
+    assert rejected["detail"] == "002_b86a3215d1c1ebec.txt: cleaning failed: RuntimeError: boom"
