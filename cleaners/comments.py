@@ -155,6 +155,11 @@ def _is_last_text(thread: list[str], pos: int) -> bool:
     return True
 
 
+def comment_id(author: str | None, text: str) -> str:
+    """Stable id of a comment: the same author and text give the same id on every run."""
+    return hashlib.sha256(f"{author}\x00{comparable(text)}".encode()).hexdigest()[:16]
+
+
 def comment_key(comment: Comment, short_chars: int) -> str:
     text = comparable(comment.text)
     # A short "Thanks!" from two people is two comments; from one person, a double post.
@@ -173,18 +178,20 @@ class CollapseDuplicateComments:
 
     def __call__(self, draft: Draft) -> Draft:
         kept: dict[str, Comment] = {}
+        merged: dict[str, str] = {}  # id of a dropped duplicate -> id of the comment kept for it
         for comment in draft.comments:
+            comment.id = comment.id or comment_id(comment.author, comment.text)
             if not comparable(comment.text):
                 draft.remove(STEP, "comment:empty", comment.author or "")
                 continue
             key = comment_key(comment, self.settings.short_comment_chars)
             if self.settings.dedup and key in kept:
                 kept[key].duplicates += 1
+                merged[comment.id] = kept[key].id
                 draft.remove(STEP, "comment:duplicate", comment.text)
                 continue
             kept[key] = comment
         draft.comments = list(kept.values())
-        for comment in draft.comments:
-            digest = hashlib.sha256(f"{comment.author}\x00{comparable(comment.text)}".encode()).hexdigest()
-            comment.id = digest[:16]
+        for comment in draft.comments:  # a reply to a dropped duplicate answers the kept one
+            comment.parent = merged.get(comment.parent, comment.parent) if comment.parent else None
         return draft
