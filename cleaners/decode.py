@@ -8,6 +8,7 @@ from charset_normalizer import from_bytes
 
 from .normalize import fix_text
 
+
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -58,25 +59,37 @@ def _declared_charset(data: bytes) -> str | None:
         return None
 
 
+# UTF-8 read as windows-1252: a lead byte (Â Ã â …) followed by a continuation byte's cp1252 character.
+_MOJIBAKE_HINT = re.compile("[\u00c2-\u00c5\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+                            "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+
+
+def _unix_newlines(text: str) -> str:
+    """Line ends made uniform; ftfy only when mojibake is likely (it costs more than extraction)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return fix_text(text) if _MOJIBAKE_HINT.search(text) else text
+
+
 def decode_bytes(data: bytes, *, html: bool) -> str:
-    """Decode a page: BOM first, then (for HTML) the meta charset, then UTF-8, then detection."""
+    """Decode a page: BOM first, then (for HTML) the meta charset, then UTF-8, then detection.
+    Mojibake is repaired here only where it is likely; the text steps run ftfy on what they keep."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return fix_text(data[len(bom):].decode(encoding, errors="replace"))
+            return _unix_newlines(data[len(bom):].decode(encoding, errors="replace"))
     binary = sniff_binary(data)
     if binary:
         raise DecodeError(f"binary content ({binary}), not a text page")
     declared = _declared_charset(data) if html else None
     if declared:
         try:
-            return fix_text(data.decode(declared))
+            return _unix_newlines(data.decode(declared))
         except UnicodeDecodeError:
             pass  # the declaration lies; fall through to detection
     try:
-        return fix_text(data.decode("utf-8"))
+        return _unix_newlines(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
     best = from_bytes(data[:200_000]).best()
     if best is None:
         raise DecodeError("undecodable bytes: no text encoding fits")
-    return fix_text(data.decode(best.encoding, errors="replace"))
+    return _unix_newlines(data.decode(best.encoding, errors="replace"))

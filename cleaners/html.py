@@ -8,6 +8,7 @@ from lxml import etree
 from trafilatura import bare_extraction
 
 from .document import Draft, Drop
+from .normalize import fix_text
 from .settings import HtmlSettings
 
 STEP = "html"
@@ -48,10 +49,11 @@ class ExtractHtml:
         )
         if doc is None or not (doc.text or "").strip():
             return Drop("empty", "no main text found in the HTML")
-        draft.lines = doc.text.split("\n")
-        draft.comment_block = (doc.comments or "").split("\n") if self.settings.include_comments else []
-        draft.title = draft.title or doc.title
-        draft.author = doc.author
+        draft.lines = fix_text(doc.text).split("\n")
+        comments = fix_text(doc.comments or "") if self.settings.include_comments else ""
+        draft.comment_block = comments.split("\n") if comments else []
+        draft.title = draft.title or (fix_text(doc.title) if doc.title else None)
+        draft.author = fix_text(doc.author) if doc.author else None
         draft.published = doc.date
         draft.url = draft.page.url or doc.url
         draft.site = site_of(draft.url) or doc.hostname

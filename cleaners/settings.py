@@ -38,7 +38,7 @@ class CommentSettings(Section):
 
 
 class LanguageSettings(Section):
-    sample_chars: int = Field(3000, ge=100, le=100_000, description="text given to langdetect")
+    sample_chars: int = Field(1000, ge=100, le=100_000, description="text given to langdetect")
     min_chars: int = Field(40, ge=1, description="less text than this gives language: null")
     allowed: list[str] = Field(default_factory=list, description="ISO 639-1 codes; empty keeps every language")
 

@@ -3,6 +3,8 @@ import codecs
 import pytest
 
 from cleaners.decode import DecodeError, decode_bytes
+from cleaners.normalize import fix_text
+from tests.conftest import RUN, html_page
 
 TEXT = "Stadtrat beschließt „neue“ Radwege – für 1,2 Millionen €"
 
@@ -26,7 +28,19 @@ def test_utf8_misdecoded_as_latin1_is_repaired_and_curly_quotes_kept():
     import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-1252, the decoding that made the mojibake
 
     mojibake = "“Quoted” text – it’s fine".encode("utf-8").decode("sloppy-windows-1252")
-    assert decode_bytes(mojibake.encode("utf-8"), html=False) == "“Quoted” text – it’s fine"
+    assert fix_text(decode_bytes(mojibake.encode("utf-8"), html=False)) == "“Quoted” text – it’s fine"
+
+
+def test_mojibake_in_html_is_repaired_in_the_article(cleaner):
+    import ftfy.bad_codecs  # noqa: F401
+
+    para = "The mayor’s “new” plan – a café on every corner – was approved by the council on Tuesday evening."
+    other = " ".join(f"Paragraph {i} of the report goes on about the budget and the roads." for i in range(3))
+    html = f"<html><body><article><h1>Plan</h1><p>{para}</p><p>{other}</p><p>{other}</p></article></body></html>"
+    mojibake = html.encode("utf-8").decode("sloppy-windows-1252").encode("utf-8")
+    kind, rec = cleaner.record(html_page(decode_bytes(mojibake, html=True)), RUN)
+    assert kind == "article", rec.get("detail")
+    assert para in rec["text"]
 
 
 @pytest.mark.parametrize("bom, encoding", [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le")])
