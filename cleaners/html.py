@@ -14,9 +14,14 @@ from .settings import HtmlSettings
 STEP = "html"
 
 
+# HTML comments dropped at parse time: left in the tree, they cut text nodes apart and
+# trafilatura loses the text after them (half an article on some pages).
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
+
+
 def parse_html(content: str) -> lxml.html.HtmlElement | None:
     try:
-        return lxml.html.document_fromstring(content)
+        return lxml.html.document_fromstring(content, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
 
