@@ -7,6 +7,7 @@ import lxml.html
 from lxml import etree
 from trafilatura import bare_extraction
 
+from .chrome_html import strip_chrome_blocks
 from .document import Draft, Drop
 from .normalize import fix_text
 from .settings import HtmlSettings
@@ -45,6 +46,7 @@ class ExtractHtml:
         tree = parse_html(draft.page.content)
         if tree is None:
             return Drop("unreadable", "the HTML could not be parsed")
+        draft.removed += strip_chrome_blocks(tree)
         doc = bare_extraction(
             tree,
             url=draft.page.url,

@@ -1,0 +1,86 @@
+"""Page chrome found by its markup before extraction: share bars, newsletter and cookie boxes,
+related-link lists, author bio boxes. Removed from the tree (and audited) so that no extractor
+mistakes it for article text.
+
+A block is chrome when its class or id names it so; it is never the block that holds the
+page's headline or most of its text.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .document import Removal
+from .normalize import collapse_spaces
+
+STEP = "boilerplate"
+
+# reason -> class/id vocabulary, matched as whole dash/underscore-separated words
+_KINDS = {
+    "chrome:share": r"share|shares|sharing|sharebar|share-?buttons?|social-?share|sharedaddy|addtoany|a2a_kit|"
+                    r"sociable|social-?(?:links|icons|buttons|bar)|sharethis|shareaholic",
+    "chrome:newsletter": r"newsletter|newsletter-signup|subscribe-?box|subscription-?box|signup-?form|mc4wp|"
+                         r"optin|email-?signup|mailchimp",
+    "chrome:cookie_banner": r"cookie|cookies|cookie-?(?:banner|notice|consent|bar)|consent|gdpr|cmplz|onetrust|"
+                            r"cookiebot|borlabs|cc-window|cookie-?law",
+    "chrome:related": r"related|related-?(?:posts|articles|stories|content|links)|yarpp|jp-relatedposts|"
+                      r"more-?stories|recommended|read-?next|also-?read|you-?may-?also-?like|most-?(?:read|popular)|"
+                      r"popular-?posts|trending",
+    "chrome:author_bio": r"author-?bio|about-?(?:the-?)?author|author-?box|authorbox|author-?info|saboxplugin|"
+                         r"author-?card|post-?author-?bio",
+    "chrome:advert": r"advert|advertisement|ad-?(?:container|slot|wrapper|unit|banner)|adsbygoogle|sponsor-?box",
+}
+_PATTERNS = {
+    reason: re.compile(rf"(?:^|[\s_-])(?:{words})(?:$|[\s_-]|\d)", re.IGNORECASE)
+    for reason, words in _KINDS.items()
+}
+_CANDIDATES = etree.XPath("//body//*[@class or @id][not(self::body or self::html or self::main or self::article)]")
+# Share of the page's text a chrome block may hold at most: more is the article itself.
+_MAX_SHARE = 0.3
+
+
+def chrome_kind(element: etree._Element) -> str | None:
+    names = f"{element.get('class', '')} {element.get('id', '')}"
+    for reason, pattern in _PATTERNS.items():
+        if pattern.search(names):
+            return reason
+    return None
+
+
+def strip_chrome_blocks(tree: etree._Element) -> list[Removal]:
+    """Remove chrome blocks from `tree`; the removals, outermost blocks only."""
+    page_chars = len(tree.text_content()) or 1
+    removals: list[Removal] = []
+    for element in _CANDIDATES(tree):
+        if element.getparent() is None or _removed_ancestor(element):
+            continue
+        reason = chrome_kind(element)
+        if reason is None or element.xpath("boolean(.//h1)"):
+            continue
+        text = collapse_spaces(element.text_content())
+        if len(text) > _MAX_SHARE * page_chars:
+            continue
+        element.set("data-winnow-removed", reason)
+        removals.append(Removal.of(STEP, reason, text))
+    for element in tree.xpath("//*[@data-winnow-removed]"):
+        _drop(element)
+    return [r for r in removals if r.chars]
+
+
+def _removed_ancestor(element: etree._Element) -> bool:
+    return any(a.get("data-winnow-removed") for a in element.iterancestors())
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove an element but keep its tail text, which belongs to the parent."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail and element.tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

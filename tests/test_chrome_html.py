@@ -1,0 +1,35 @@
+from cleaners.chrome_html import strip_chrome_blocks
+from cleaners.html import parse_html
+from tests.conftest import REPO, RUN, html_page
+
+PAGE = (REPO / "tests" / "fixtures" / "html" / "chrome_news.html").read_text(encoding="utf-8")
+
+
+def test_chrome_blocks_are_removed_with_their_reason_and_the_article_stays():
+    tree = parse_html(PAGE)
+    reasons = {r.reason for r in strip_chrome_blocks(tree)}
+    assert reasons == {"chrome:cookie_banner", "chrome:share", "chrome:newsletter", "chrome:author_bio",
+                       "chrome:related", "chrome:advert"}
+    text = tree.text_content()
+    for gone in ("We use cookies", "Share on Facebook", "morning briefing", "joined the paper", "new bus routes"):
+        assert gone not in text
+    for kept in ("harbour bridge reopened", "corroded steel bearings", "glad to see the cars back"):
+        assert kept in text
+
+
+def test_the_block_holding_the_headline_or_most_text_is_never_chrome():
+    html = ('<html><body><div class="share-story-wrapper"><h1>Title</h1><p>' + "Body text. " * 50 +
+            '</p></div><div id="related-content"><p>' + "Whole page text in a related div. " * 80 + "</p></div></body></html>")
+    tree = parse_html(html)
+    assert strip_chrome_blocks(tree) == []
+    assert "Body text." in tree.text_content() and "Whole page text" in tree.text_content()
+
+
+def test_html_article_has_no_chrome_and_the_removals_are_audited(cleaner):
+    kind, rec = cleaner.record(html_page(PAGE), RUN)
+    assert kind == "article"
+    assert rec["author"] == "Dana Whitfield"
+    for gone in ("cookies", "Share on", "newsletter", "joined the paper", "bus routes", "Advertisement"):
+        assert gone not in rec["text"]
+    reasons = {r["reason"] for r in rec["provenance"]["removed"]}
+    assert {"chrome:newsletter", "chrome:author_bio", "chrome:related"} <= reasons
