@@ -35,6 +35,7 @@ o os as um uma e do da dos das em no na com por para não que se
 class Lexicon:
     strong: dict[str, re.Pattern[str]]  # category -> pattern over its strong phrases
     weak: dict[str, re.Pattern[str]]
+    any: re.Pattern[str]  # every phrase of every category: most lines match nothing and stop here
 
 
 def _pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -48,11 +49,13 @@ def _pattern(phrases: list[str]) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     raw = yaml.safe_load(resources.files("cleaners").joinpath("data/spam_lexicon.yaml").read_text("utf-8"))
-    strong, weak = {}, {}
+    strong, weak, everything = {}, {}, []
     for category, kinds in sorted(raw.items()):
-        strong[category] = _pattern([p for phrases in kinds["strong"].values() for p in phrases])
-        weak[category] = _pattern([p for phrases in kinds["weak"].values() for p in phrases])
-    return Lexicon(strong=strong, weak=weak)
+        phrases = {kind: [p for group in kinds[kind].values() for p in group] for kind in ("strong", "weak")}
+        strong[category] = _pattern(phrases["strong"])
+        weak[category] = _pattern(phrases["weak"])
+        everything += phrases["strong"] + phrases["weak"]
+    return Lexicon(strong=strong, weak=weak, any=_pattern(everything))
 
 
 def _covered(pattern: re.Pattern[str], text: str, mask: bytearray) -> int:
@@ -70,6 +73,8 @@ def spam_category(line: str, settings: SpamSettings) -> str | None:
     if letters == 0:
         return None
     lex = load_lexicon()
+    if not lex.any.search(text):
+        return None
     tokens = text.casefold().split()
     words = len(tokens)
     # Prose needs near-total coverage: a sentence about spam is not spam.
