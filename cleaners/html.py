@@ -1,16 +1,20 @@
 """HTML pages: one lxml parse, handed to trafilatura for main text, comments and metadata."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 from trafilatura import bare_extraction
+from trafilatura.settings import Document
 
 from .chrome_html import strip_chrome_blocks
+from .comments_html import extract_html_comments
 from .document import Draft, Drop
+from .injected import strip_injected_spam
 from .normalize import fix_text
-from .settings import HtmlSettings
+from .settings import HtmlSettings, SpamSettings
 
 STEP = "html"
 
@@ -20,7 +24,12 @@ STEP = "html"
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
 def parse_html(content: str) -> lxml.html.HtmlElement | None:
+    # lxml refuses a str that still declares its encoding; the text is decoded already.
+    content = _XML_DECLARATION.sub("", content, count=1)
     try:
         return lxml.html.document_fromstring(content, parser=_PARSER)
     except (etree.ParserError, ValueError):
@@ -39,31 +48,50 @@ class ExtractHtml:
 
     name = STEP
 
-    def __init__(self, settings: HtmlSettings):
-        self.settings = settings
+    def __init__(self, settings: HtmlSettings, spam: SpamSettings):
+        self.settings, self.spam = settings, spam
 
     def __call__(self, draft: Draft) -> Draft | Drop:
         tree = parse_html(draft.page.content)
         if tree is None:
             return Drop("unreadable", "the HTML could not be parsed")
-        draft.removed += strip_chrome_blocks(tree)
+        section_found = self._strip_tree(tree, draft)
         doc = bare_extraction(
             tree,
             url=draft.page.url,
             with_metadata=True,
-            include_comments=self.settings.include_comments,
+            # trafilatura's own comment text only when the markup named no comment section
+            include_comments=self.settings.include_comments and not section_found,
             favor_precision=self.settings.favor_precision,
         )
         if doc is None or not (doc.text or "").strip():
+            if draft.spam_chars:
+                return draft  # nothing but spam: the filter step rejects it as spam_page
             return Drop("empty", "no main text found in the HTML")
-        draft.lines = fix_text(doc.text).split("\n")
-        comments = fix_text(doc.comments or "") if self.settings.include_comments else ""
-        draft.comment_block = comments.split("\n") if comments else []
-        draft.title = draft.title or (fix_text(doc.title) if doc.title else None)
-        draft.author = fix_text(doc.author) if doc.author else None
-        draft.published = doc.date
-        draft.url = draft.page.url or doc.url
-        draft.site = site_of(draft.url) or doc.hostname
-        draft.categories = list(doc.categories or [])
-        draft.tags = list(doc.tags or [])
+        _take_extraction(doc, draft, self.settings.include_comments)
         return draft
+
+    def _strip_tree(self, tree: lxml.html.HtmlElement, draft: Draft) -> bool:
+        """Our DOM work before extraction: injected spam, the comment section (as records) and
+        chrome blocks leave the tree. True when a comment section was found."""
+        removed, spam_chars = strip_injected_spam(tree, self.spam)
+        draft.removed += removed
+        draft.spam_chars += spam_chars
+        comments, removed = extract_html_comments(tree)
+        draft.comments += comments
+        draft.removed += removed
+        draft.removed += strip_chrome_blocks(tree)
+        return bool(comments or removed)
+
+
+def _take_extraction(doc: Document, draft: Draft, include_comments: bool) -> None:
+    draft.lines = fix_text(doc.text).split("\n")
+    comments = fix_text(doc.comments or "") if include_comments else ""
+    draft.comment_block = comments.split("\n") if comments else []
+    draft.title = draft.title or (fix_text(doc.title) if doc.title else None)
+    draft.author = fix_text(doc.author) if doc.author else None
+    draft.published = doc.date
+    draft.url = draft.page.url or doc.url
+    draft.site = site_of(draft.url) or doc.hostname
+    draft.categories = list(doc.categories or [])
+    draft.tags = list(doc.tags or [])

@@ -52,7 +52,7 @@ class Cleaner:
             RejectThinOrSpam(settings.filters, settings.spam),
         ]
         self.text_steps = shared
-        self.html_steps = [ExtractHtml(settings.html), *shared]
+        self.html_steps = [ExtractHtml(settings.html, settings.spam), *shared]
 
     def clean(self, page: Page) -> tuple[Draft, Drop | None]:
         """The cleaned draft, and the reason it yields no article (None when it does)."""

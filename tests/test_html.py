@@ -30,3 +30,12 @@ def test_doorway_spam_page_is_rejected(cleaner):
 def test_html_without_text_is_rejected_as_empty(cleaner):
     kind, rec = cleaner.record(html_page("<html><head><title>x</title></head><body><div> </div></body></html>"), RUN)
     assert (kind, rec["reason"]) == ("rejected", "empty")
+
+
+def test_page_with_an_xml_declaration_is_parsed(cleaner):
+    para = "A paragraph of an old XHTML page that declares its encoding in an XML prolog, with enough words. "
+    html = ('<?xml version="1.0" encoding="iso-8859-1"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><html xmlns="http://www.w3.org/1999/xhtml">'
+            f"<head><title>Old page</title></head><body><div><p>{para * 3}</p><p>{para * 2}</p></div></body></html>")
+    kind, rec = cleaner.record(html_page(html), RUN)
+    assert kind == "article" and "XML prolog" in rec["text"]
