@@ -25,11 +25,13 @@ _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_id
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Control characters XML cannot hold: left in, trafilatura's serialisation fails and the page comes out empty.
+_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def parse_html(content: str) -> lxml.html.HtmlElement | None:
     # lxml refuses a str that still declares its encoding; the text is decoded already.
-    content = _XML_DECLARATION.sub("", content, count=1)
+    content = _INVALID_XML_CHARS.sub("", _XML_DECLARATION.sub("", content, count=1))
     try:
         return lxml.html.document_fromstring(content, parser=_PARSER)
     except (etree.ParserError, ValueError):

@@ -39,3 +39,10 @@ def test_page_with_an_xml_declaration_is_parsed(cleaner):
             f"<head><title>Old page</title></head><body><div><p>{para * 3}</p><p>{para * 2}</p></div></body></html>")
     kind, rec = cleaner.record(html_page(html), RUN)
     assert kind == "article" and "XML prolog" in rec["text"]
+
+
+def test_control_characters_do_not_empty_the_page(cleaner):
+    para = "Old pages sometimes carry stray control characters\x0b from their content systems, in the text. "
+    html = f"<html><head><title>T</title></head><body><div><p>{para * 3}</p><p>{para * 2}\x01</p></div></body></html>"
+    kind, rec = cleaner.record(html_page(html), RUN)
+    assert kind == "article" and "stray control characters from their content systems" in rec["text"]
