@@ -12,6 +12,7 @@ import re
 from lxml import etree
 
 from .document import Removal
+from .dom import remove_keeping_tail
 from .normalize import collapse_spaces
 
 STEP = "boilerplate"
@@ -64,23 +65,9 @@ def strip_chrome_blocks(tree: etree._Element) -> list[Removal]:
         element.set("data-winnow-removed", reason)
         removals.append(Removal.of(STEP, reason, text))
     for element in tree.xpath("//*[@data-winnow-removed]"):
-        _drop(element)
+        remove_keeping_tail(element)
     return [r for r in removals if r.chars]
 
 
 def _removed_ancestor(element: etree._Element) -> bool:
     return any(a.get("data-winnow-removed") for a in element.iterancestors())
-
-
-def _drop(element: etree._Element) -> None:
-    """Remove an element but keep its tail text, which belongs to the parent."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail and element.tail.strip():
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)

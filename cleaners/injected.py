@@ -21,6 +21,7 @@ from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 from lxml import etree
 
+from .dom import remove_keeping_tail
 from .document import Removal
 from .settings import SpamSettings
 from .spam import load_lexicon, spam_category
@@ -366,20 +367,6 @@ def _text(el) -> str:
     return " ".join(" ".join(_TEXT(el)).split())
 
 
-def _drop(el) -> None:
-    """Remove `el` and its subtree, keeping its tail text in place."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
-
-
 def _set_text(node, attr: str, text: str) -> None:
     try:
         setattr(node, attr, text)
@@ -577,7 +564,7 @@ class _Stripper:
             self._record("hidden:block", text, spam=False)
         else:
             return "descend"
-        _drop(el)
+        remove_keeping_tail(el)
         return "removed"
 
     def _hidden_prose(self, text: str, links) -> bool:
@@ -605,7 +592,7 @@ class _Stripper:
                 continue
             if spam_links * 2 >= len(links) or spam_category(text, self.settings):
                 self._record("spam:link_farm", text, spam=True)
-                _drop(el)
+                remove_keeping_tail(el)
 
     # -- pass 3: spam anchors
 
@@ -617,7 +604,7 @@ class _Stripper:
                 continue
             parent = a.getparent()
             self._record(f"spam:{category}_anchor", text, spam=True)
-            _drop(a)
+            remove_keeping_tail(a)
             self._drop_if_empty(parent, category)
 
     def _drop_if_empty(self, el, category: str) -> None:
@@ -631,7 +618,7 @@ class _Stripper:
             parent = el.getparent()
             if rest:
                 self._record(f"spam:{category}_anchor", rest, spam=False)
-            _drop(el)
+            remove_keeping_tail(el)
             el = parent
 
     # -- pass 4: spam lines and sentences
@@ -648,7 +635,7 @@ class _Stripper:
             category, kind = self.line_category(text) if text else (None, "")
             if category and not self._too_big(text) and not _mostly_clean_prose(text):
                 self._record(f"spam:{category}_{kind}", text, spam=True)
-                _drop(el)
+                remove_keeping_tail(el)
             elif text:
                 self._strip_inline(el)
                 self._strip_sentences(el)
@@ -676,7 +663,7 @@ class _Stripper:
             category, kind = self.line_category(text) if text else (None, "")
             if category and (kind == "outlier" or strong_category(text)) and self._attached(inline):
                 self._record(f"spam:{category}_{kind}", text, spam=True)
-                _drop(inline)
+                remove_keeping_tail(inline)
 
     def _strip_sentences(self, el) -> None:
         """Spam sentences appended to honest prose: keyword runs, stuffed prose, or another language."""
