@@ -238,6 +238,102 @@ CASES = [
         ["Discussion (3)", "Report", "Comments are closed."],
         {"chrome:comment_action", "chrome:comment_count", "chrome:comments_closed"},
     ),
+    # WordPress themes that put the text straight into the li: the text is the item minus its head
+    Case(
+        "wp_plain",
+        [
+            ("Ines Alvarez", "2019-03-14", None,
+             "I work the late shift at the hospital laundry. Without the N12 I would walk for an hour.\n"
+             "Please send this to the council before the vote."),
+            ("Transit Notes", "2019-03-15", 0, "Thank you, Ines. It went to every councillor this morning."),
+            ("Gordon", "2019-03-16", None,
+             "The cost per trip figure also ignores that the buses run anyway for the depot transfers."),
+        ],
+        ["Every city argues about its night buses", "least able to pay for a taxi."],
+        ["3 Responses to", "Says:", "Leave a Reply", "Name (required)"],
+        {"chrome:comment_count", "chrome:comment_action", "chrome:comment_form"},
+    ),
+    # No platform profile: items marked by class "comment" / id "comment-71"; "by NAME on DATE"
+    Case(
+        "marked_div",
+        [
+            ("Priya Raman", "2011-05-03", None,
+             "Speed matters more than people think. We lost two candidates last year because our process took a "
+             "month.\nDid you ever consider paid trial projects?"),
+            ("tomw", "2011-05-03", 0,
+             "We tried them twice. Good candidates with jobs rarely have a free week, so we dropped the idea."),
+            ("Lukas", "2011-05-04", None, "Eleven months sounds about right for a team outside the big hubs."),
+        ],
+        ["When we raised our first round", "within two days of the last interview."],
+        ["4 comments", "Startup links, week 18", "Leave a comment", "Reply", " on May "],
+        {"comment:pingback", "chrome:comment_count", "chrome:comment_form"},
+    ),
+    # Marked dt (author, date) + dd (text) pairs, replies in a dl inside the dd
+    Case(
+        "marked_dl",
+        [
+            ("Marta S.", "2012-07-22", None, "How do you forgive someone who has never said sorry?"),
+            ("The Slow Reader", "2012-07-23", 0,
+             "You do it for yourself, Marta. An apology would be welcome, but waiting for it keeps you tied to "
+             "them."),
+            ("Dev", "2012-07-24", None, "I needed to read this today. Thank you."),
+        ],
+        ["Forgiving someone is not the same", "easier said than done."],
+        ["comments so far", "Reply", "Leave a Comment", "Name *", "July 22"],
+        {"chrome:comment_action", "chrome:comment_form"},
+    ),
+    # Movable Type: div#c5501 items in the article's own div, each followed by "Posted by: NAME at DATE"
+    Case(
+        "movabletype",
+        [
+            ("Ellen", "2012-09-10", None, "Ninety at night here too. I have switched to linen until October."),
+            ("Seanna", "2012-09-10", None, "Those arm warmers are lovely.\nIs the pattern free?"),
+            ("Mary Lynn", "2012-09-11", None, "Cotton for the win. Wool would be torture this month."),
+        ],
+        ["The afternoons have been over ninety degrees", "without any picking up of stitches."],
+        ["Posted by:", "Comments"],
+        {"chrome:comment_count"},
+    ),
+    # Nothing marked: a "COMMENTS" heading followed by dated blocks ("posted on DATE by NAME")
+    Case(
+        "heading_blocks",
+        [
+            ("Darren", "2012-10-24", None,
+             "Thank you for this. I run a small studio and some days I have no idea what my developers are "
+             "thinking.\nAny advice on reading them better?"),
+            ("Shachar", "2012-10-25", None, "Great post. Techies need these skills as much as managers do."),
+            ("Jon N", "2012-10-25", None, "The first paragraph describes me exactly. Bookmarked."),
+        ],
+        ["Every engineering manager eventually leads someone", "whoever has them."],
+        ["COMMENTS", "posted on"],
+        {"chrome:comment_count"},
+    ),
+    # Nothing marked: a section named comments_displayed, bare divs with a bold name and 10/31/2012
+    Case(
+        "unmarked_blocks",
+        [
+            ("Nash", "2012-10-31", None,
+             "Could someone please explain the mask step again? I keep getting a circle instead of a star."),
+            ("leon", "2012-10-30", None, "Simple and it looks great, thanks!"),
+            ("Majd", "2012-10-26", None, "You are amazing. I adore all of your work."),
+        ],
+        ["This week we build a muzzle flash", "and you are done."],
+        ["reply to this comment", "10/31/2012"],
+        {"chrome:comment_action"},
+    ),
+    # Last resort: #comments with no item structure; its prose paragraphs become authorless comments
+    Case(
+        "last_resort",
+        [
+            (None, None, None,
+             "For disk I/O, the gap between the two smallest sizes was far larger in our tests than the CPU "
+             "difference would suggest."),
+            (None, None, None, "Did you pin the benchmarks to one availability zone?"),
+        ],
+        ["We measured sequential and random disk speed", "in the repository linked below."],
+        ["Loading comments...", "Log in to post a comment.", "Your comment"],
+        {"chrome:comment_section", "chrome:comment_form"},
+    ),
 ]
 # Comment chrome that no comment text may hold, on any platform.
 CHROME_EVERYWHERE = ["Leave a Reply", "Your email address", "Log in to reply", "Comments are closed", "No comments:",
@@ -386,8 +482,15 @@ def test_comments_wrapper_around_the_whole_article_is_not_removed():
         f'<article class="comment"><p class="comment__author">Reader {i}</p><div class="comment__content">'
         f"<p>Comment number {i} on the plan.</p></div></article>" for i in range(2)
     )
-    _unchanged(f'<html><body><div id="comments" class="comments"><h1>Cycle lanes</h1>'
-               f'<div class="entry-content">{ARTICLE}</div>{blocks}</div></body></html>')
+    tree = lxml.html.document_fromstring(
+        f'<html><body><div id="comments" class="comments"><h1>Cycle lanes</h1>'
+        f'<div class="entry-content">{ARTICLE}</div>{blocks}</div></body></html>')
+    comments, _ = extract_html_comments(tree)
+    # the comment items are cut out of the wrapper; the wrapper, the h1 and the article stay
+    assert [(c.author, c.text) for c in comments] == [(f"Reader {i}", f"Comment number {i} on the plan.")
+                                                       for i in range(2)]
+    assert tree.xpath("//div[@id='comments']/h1") and "Paragraph 3 of the article" in tree.text_content()
+    assert "Comment number" not in tree.text_content()
 
 
 def test_generic_blocks_holding_most_of_the_page_are_not_taken_for_comments():
@@ -420,3 +523,128 @@ def test_a_reader_line_that_looks_like_section_chrome_stays_in_the_comment():
     comments, removals = extract_html_comments(tree)
     assert [c.text for c in comments] == ["In reply to Tom's point about parking by the station: it was fine."]
     assert ("chrome:comment_action", "Reply") in [(r.reason, r.text) for r in removals]
+
+
+# ---------------------------------------------------------------- rules without platform markup
+
+
+def _comments(html: str):
+    tree = lxml.html.document_fromstring(html)
+    comments, removals = extract_html_comments(tree)
+    return tree, comments, removals
+
+
+def test_comment_list_items_without_comment_markers_are_read():
+    items = "".join(
+        f'<li class="commentpost"><strong>{i + 1}. {name}</strong> | <small class="commentmetadata">'
+        f"{date}</small><p>{text}</p></li>"
+        for i, (name, date, text) in enumerate([("Ann Lee", "11/7/2012", "Thanks, this saves me a day of work."),
+                                                ("Raj", "11/8/2012", "Works on the old version too.")])
+    )
+    tree, comments, _ = _comments(f'<html><body><div class="entry-content">{ARTICLE}</div>'
+                                  f'<ol class="commentlist">{items}</ol></body></html>')
+    assert [(c.author, c.published, c.text) for c in comments] == [
+        ("Ann Lee", "2012-07-11", "Thanks, this saves me a day of work."),
+        ("Raj", "2012-08-11", "Works on the old version too.")]
+    assert "Works on the old version" not in tree.text_content()
+
+
+@pytest.mark.parametrize("byline, author, published", [
+    ("by Ann Lee on March 3, 2011 at 9:15 am. Reply", "Ann Lee", "2011-03-03"),
+    ("Posted by: Ann Lee | 3 March 2011 09:15", "Ann Lee", "2011-03-03"),
+    ("posted on Thursday, March 3, 2011 at 9:15 AM by Ann Lee", "Ann Lee", "2011-03-03"),
+    ("Ann Lee said on March 3, 2011:", "Ann Lee", "2011-03-03"),
+    ("12. Ann Lee - March 3, 2011", "Ann Lee", "2011-03-03"),
+    ("Posted on March 3, 2011", None, "2011-03-03"),
+])
+def test_a_byline_gives_author_and_date_and_leaves_the_text(byline, author, published):
+    items = "".join(f'<div class="comment" id="comment-{i}"><p>Reader text number {i} about the lanes.</p>'
+                    f'<p class="meta">{byline}</p></div>' for i in range(2))
+    _, comments, _ = _comments(f'<html><body><div class="entry-content">{ARTICLE}</div>'
+                               f'<div id="comments">{items}</div></body></html>')
+    assert [(c.author, c.published, c.text) for c in comments] == [
+        (author, published, f"Reader text number {i} about the lanes.") for i in range(2)]
+
+
+def test_a_single_marked_comment_in_a_list_named_for_comments_is_read():
+    _, comments, _ = _comments(
+        f'<html><body><div class="entry-content">{ARTICLE}</div><ol id="comments_list">'
+        '<li class="comment" id="comment-5685"><h5 class="comment-author"><cite><a class="url">Modest Money</a>'
+        '</cite></h5><p class="commentmetadata">August 9, 2012 at 12:45 pm</p><div class="comment-entry">'
+        "<p>Helping with part of the fees is fair.</p></div></li></ol></body></html>")
+    assert [(c.author, c.published, c.text) for c in comments] == [
+        ("Modest Money", "2012-08-09", "Helping with part of the fees is fair.")]
+
+
+def test_a_discussion_heading_followed_by_paragraphs_and_figures_is_no_comment_section():
+    figures = "".join(f'<div class="figure"><p>Figure {i}: lane use by hour on a weekday.</p></div>' for i in range(3))
+    _unchanged(f'<html><body><div class="paper"><p>Intro.</p><h2>Discussion</h2>{ARTICLE}{figures}</div>'
+               "</body></html>")
+
+
+def test_a_recent_comments_widget_is_no_comment_section():
+    links = "".join(f'<li class="recentcomments"><a href="/u{i}">Reader {i}</a> on <a href="/p{i}">Post {i}</a>'
+                    f" (March {i + 1}, 2020)</li>" for i in range(3))
+    _unchanged(f'<html><body><div class="entry-content">{ARTICLE}</div><aside class="widget">'
+               f'<ul id="recentcomments">{links}</ul></aside></body></html>')
+
+
+def test_the_last_resort_makes_no_comment_of_section_chrome():
+    tree, comments, _ = _comments(
+        f'<html><body><div class="entry-content">{ARTICLE}</div><div id="comments"><h3>Have your say</h3>'
+        '<p>18</p><p>View comments</p><p class="privacy-notice">Your data will be stored for as long as the '
+        "comment is visible on the site.</p><p><a href='/c'>Read what others are saying about this</a></p>"
+        "</div></body></html>")
+    assert comments == []
+
+
+def test_a_line_break_in_the_html_source_is_a_space_in_the_comment():
+    _, comments, _ = _comments(
+        f'<html><body><div class="entry-content">{ARTICLE}</div><ol class="commentlist">'
+        '<li class="comment"><cite class="fn">Ann</cite><div class="comment-content"><p>One sentence\n'
+        "written over\ntwo lines.</p><pre>code\nblock</pre></div></li></ol></body></html>")
+    assert comments[0].text == "One sentence written over two lines.\ncode\nblock"
+
+
+def test_rows_styled_in_turns_are_one_kind_of_block():
+    rows = "".join(
+        f'<div class="{"comgrey" if i % 2 == 0 else "comwhite"}"><h3>{name} said:</h3><p>{text}</p>'
+        f"<p>Posted on May {i + 3}, 2005 10:25 AM</p></div>"
+        for i, (name, text) in enumerate([("Dave", "Nothing more true has been said about budgets."),
+                                          ("Rimantas", "What happened to Brooks' law, then?"),
+                                          ("Keith", "Good point. Adding people late makes it later.")]))
+    tree, comments, _ = _comments(f'<html><body><div class="entry-content">{ARTICLE}</div>'
+                                  f'<div class="page"><h2 id="comments">Comments</h2>{rows}</div></body></html>')
+    assert [(c.author, c.published, c.text) for c in comments] == [
+        ("Dave", "2005-05-03", "Nothing more true has been said about budgets."),
+        ("Rimantas", "2005-05-04", "What happened to Brooks' law, then?"),
+        ("Keith", "2005-05-05", "Good point. Adding people late makes it later.")]
+    assert "Brooks" not in tree.text_content() and "Paragraph 3 of the article" in tree.text_content()
+
+
+def test_a_byline_written_straight_into_the_item_gives_author_and_date():
+    items = "".join(f'<li id="comment-{i}">{name} on\n October 23rd, 2012 1:3{i} pm<div class="commenttext">'
+                    f"<p>{text}</p></div></li>"
+                    for i, (name, text) in enumerate([("Heather", "An ocean sound machine, every night."),
+                                                      ("Kate", "Earplugs, or I do not sleep at all.")]))
+    _, comments, _ = _comments(f'<html><body><div class="entry-content">{ARTICLE}</div>'
+                               f'<ol class="commentlist">{items}</ol></body></html>')
+    assert [(c.author, c.published, c.text) for c in comments] == [
+        ("Heather", "2012-10-23", "An ocean sound machine, every night."),
+        ("Kate", "2012-10-23", "Earplugs, or I do not sleep at all.")]
+
+
+def test_a_list_of_opinion_articles_classed_comment_is_no_thread():
+    items = "".join(f'<li class="list__item comment"><time>{d} Nov 2019</time><h3><a href="/a{d}">Comment: headline '
+                    f"number {d} about the tennis season</a></h3></li>" for d in (18, 19))
+    _unchanged(f'<html><body><div class="entry-content">{ARTICLE}</div><aside class="related"><ol>{items}</ol>'
+               "</aside></body></html>")
+
+
+def test_a_comment_form_in_a_box_classed_comment_is_no_comment():
+    tree, comments, _ = _comments(
+        f'<html><body><div class="entry-content">{ARTICLE}</div><div class="comment-entry">'
+        '<div class="comment_container"><h3>Leave a Reply</h3><span>Want to join the discussion?</span>'
+        '<form action="/wp-comments-post.php"><label>Name *</label><input name="author"><textarea></textarea>'
+        "</form></div></div></body></html>")
+    assert comments == []
