@@ -7,7 +7,7 @@ from tests.conftest import REPO
 
 SAMPLE = REPO / "tests" / "fixtures" / "corpus_sample"
 # Measured on this sample when the floor was set, minus a margin for library updates.
-FLOORS = {"scrapinghub": 0.94, "cleaneval": 0.76, "dragnet-dev": 0.87}
+FLOORS = {"scrapinghub": 0.95, "cleaneval": 0.77, "dragnet-dev": 0.91}
 
 
 @pytest.fixture(scope="module")
@@ -25,5 +25,5 @@ def test_main_text_f1_stays_above_its_floor_and_trafilatura(rows, name):
 def test_comments_are_found_and_do_not_leak_into_the_body(rows):
     row = rows["dragnet-dev"]
     assert row["comment_pages"] == 6
-    assert row["comment_leak"] <= 0.05
-    assert row["comment_recall"] >= 0.8
+    assert row["comment_leak"] <= 0.02
+    assert row["comment_recall"] >= 0.85
