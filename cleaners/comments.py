@@ -23,7 +23,7 @@ STEP = "comments"
 _VERBS = r"says|said|wrote|writes|schreibt|sagt|schrieb|dice|dijo|escribió|dit|a dit|écrit|a écrit|berkata|menulis|diyor|dedi|yazdı|nói|disse|escreveu"
 _HEAD = re.compile(
     rf"(?:(?P<num>\d{{1,4}})[.)]\s+)?(?P<author>[^\s].{{0,79}}?)\s+(?:(?:on|am|el|le|em|pada)\s+(?P<date>.{{6,60}}?)\s+)?"
-    rf"(?:{_VERBS})\s*(?::|\.\.\.|…)?\s*(?:(?:on\s+)?(?P<date2>.{{6,60}}))?",
+    rf"(?:{_VERBS})\s*(?P<end>:|\.\.\.|…)?\s*(?:(?:on\s+)?(?P<date2>.{{6,60}}))?",
     re.IGNORECASE,
 )
 _TYPEPAD_FOOTER = re.compile(r"posted by:?\s*(?P<author>.{1,80}?)\s*\|\s*(?P<date>.{6,60})", re.IGNORECASE)
@@ -45,7 +45,10 @@ def parse_head(line: str) -> tuple[str, str | None, bool] | None:
         return None  # trailing words that are not a date: a sentence, not a comment head
     if not author or len(author.split()) > 6 or author[-1] in ".!?;,":
         return None
-    return author, published, match.group("num") is not None
+    numbered = match.group("num") is not None
+    if not (numbered or published or match.group("end")):
+        return None  # a bare "G9 said" introduces a quote in prose; a comment head says "said:" or "said..."
+    return author, published, numbered
 
 
 def _thread_start(lines: list[str]) -> int | None:

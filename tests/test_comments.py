@@ -18,6 +18,8 @@ def test_comment_heads(line, author, date):
 
 
 @pytest.mark.parametrize("line", [
+    "G9 said",
+    "The minister said",
     "The minister said: we will not negotiate.",
     "He says: this is the last time I warn you, and I mean it.",
     "What the report says about the budget is that it will not be enough, a conclusion many share.",
@@ -91,3 +93,10 @@ def test_article_without_thread_has_no_comments(clean_text):
     kind, rec = clean_text("A Title\n\n" + ARTICLE_TEXT + "\nThe minister says:\nWe will not negotiate.\n")
     assert rec["comments"] == []
     assert "We will not negotiate." in rec["text"]
+
+
+def test_a_survey_quoting_respondents_keeps_its_body(clean_text):
+    quotes = "".join(f"R{n} said\n\"I remember the first day at school very well, it was raining.\"\n\n" for n in range(1, 5))
+    kind, rec = clean_text("A Title\n\n" + ARTICLE_TEXT + "\n" + quotes)
+    assert rec["comments"] == []
+    assert rec["text"].count("first day at school") == 4
