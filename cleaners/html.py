@@ -65,6 +65,7 @@ class ExtractHtml:
             # trafilatura's own comment text only when the markup named no comment section
             include_comments=self.settings.include_comments and not section_found,
             favor_precision=self.settings.favor_precision,
+            favor_recall=self.settings.favor_recall,
         )
         if doc is None or not (doc.text or "").strip():
             if draft.spam_chars:

@@ -50,6 +50,7 @@ class FilterSettings(Section):
 class HtmlSettings(Section):
     include_comments: bool = Field(True, description="extract reader comments from HTML pages")
     favor_precision: bool = Field(False, description="trafilatura's precision mode")
+    favor_recall: bool = Field(True, description="trafilatura's recall mode")
 
 
 class CleaningSettings(Section):
