@@ -83,6 +83,16 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
         r"click to share on \w+(?: \(opens in new window\))?", r"follow us on .{1,40}",
         r"teilen(?: mit)?:?|compartir(?: en)?:?|partager(?: sur)?:?|bagikan:?|paylaş:?|chia sẻ:?",
     ),
+    "chrome:newsletter": _rx(
+        r"(?:sign[- ]?up|subscribe|register)(?: (?:now|today|here))?(?: (?:to|for))? (?:(?:our|the|my) )?"
+        r"(?:free )?(?:newsletter|e-?mail updates|updates|mailing list|daily digest)\b.{0,60}",
+        r"get (?:(?:our|the) )?(?:free )?(?:newsletter|e-?mail updates|updates)(?: \(it's free\))?.{0,40}",
+    ),
+    "chrome:related_link": _rx(
+        r"(?:related|related (?:post|posts|article|articles|story|stories|reading)|see also|read also|also read|"
+        r"read more|recommended|you might also like|verwandte artikel|lesen sie auch|leer también|baca juga|"
+        r"ayrıca bakınız|xem thêm)\s*:\s*.{1,150}",
+    ),
     "chrome:download_prompt": _rx(
         r"(?:please )?(?:select|choose|pick|click)(?: (?:a|the|your))? (?:\w+ ){0,3}to download\b.{0,40}",
         r"(?:click )?(?:here )?to download(?: the)? (?:pdf|file|digest|issue|report|ebook)\.?:?",
@@ -106,6 +116,7 @@ _POSTED_IN = re.compile(
     r"(?:\s*[|·•]\s*(?:\d+ comments?|leave a comment|no comments|comments? off).*)?",
     re.IGNORECASE,
 )
+_TAGGED = re.compile(r"(?:tagged|tags|etiketler|schlagwörter|etiquetas)\s*:?\s+(?P<tags>[^.]{1,300}?)\.?", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"\s*[,;|]\s*")  # not "and": "Arts and Culture" is one category
 
 
@@ -126,9 +137,13 @@ def category_footer(line: str) -> tuple[list[str], list[str]] | None:
         return None
     match = _CATEGORY_FOOTER.fullmatch(text) or _POSTED_IN.fullmatch(text)
     if not match:
-        return None
-    split = lambda s: [x.strip(" .") for x in _LIST_SPLIT.split(s or "") if x.strip(" .")]  # noqa: E731
-    return split(match.group("cats")), split(match.group("tags"))
+        tagged = _TAGGED.fullmatch(text)
+        return ([], _split_list(tagged.group("tags"))) if tagged else None
+    return _split_list(match.group("cats")), _split_list(match.group("tags"))
+
+
+def _split_list(text: str | None) -> list[str]:
+    return [x.strip(" .") for x in _LIST_SPLIT.split(text or "") if x.strip(" .")]
 
 
 class StripChromeLines:

@@ -22,7 +22,9 @@ _DATE_LABEL = re.compile(
     r"(?: tarihi)?\s*:?",
     re.IGNORECASE,
 )
+_FOOTER_START = re.compile(r"(?:posted|written|published|submitted) by\b", re.IGNORECASE)
 _UPDATED = re.compile(r"\b(?:(?:last )?updated|last modified|aktualisiert|actualizado|mis à jour|diperbarui|güncellendi)\b", re.I)
+_DANGLING = re.compile(r"\s+(?:at|on|am|um|el|le|em|pada|,|\||-)$", re.IGNORECASE)
 # Particles that may stand lowercase inside a name ("Abu Alaa al-Wala'i", "Ludwig van Beethoven").
 _NAME_PARTICLES = {"al", "el", "bin", "ibn", "de", "da", "di", "del", "der", "van", "von", "la", "le", "du", "and", "&"}
 
@@ -56,6 +58,7 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
         text = _DATE_LABEL.sub("", text, count=1).strip(" |,-–—·•") if _DATE_LABEL.match(text) else text
         if not text or _UPDATED.fullmatch(text):
             return None, published
+        text = _DANGLING.sub("", text)  # "Posted by NAME at" once the date is gone
     match = _BYLINE.fullmatch(text)
     if not match:
         return None
@@ -120,8 +123,24 @@ class ExtractTextHead:
                 drop.add(i)
             else:
                 break  # the body has begun
+        drop |= self._footer_bylines(draft)
         draft.lines = [line for i, line in enumerate(lines) if i not in drop]
         return draft
+
+    def _footer_bylines(self, draft: Draft) -> set[int]:
+        """'Posted by NAME at DATE' closing a post (Blogger, Movable Type) is metadata too."""
+        drop: set[int] = set()
+        tail = [i for i, raw in enumerate(draft.lines) if raw.strip()][-2:]
+        for i in reversed(tail):
+            line = collapse_spaces(draft.lines[i])
+            byline = parse_byline(line)
+            if not byline or not byline[0] or not _FOOTER_START.match(line):
+                break
+            draft.author = draft.author or byline[0]
+            draft.published = draft.published or byline[1]
+            draft.remove(STEP, "metadata:byline", line)
+            drop.add(i)
+        return drop
 
 
 def finish_body(draft: Draft) -> Draft:

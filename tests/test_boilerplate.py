@@ -76,3 +76,27 @@ def test_article_quoting_leave_a_reply_keeps_the_sentence(clean_text):
     kind, rec = clean_text("A Title\n\n" + ARTICLE_TEXT + "\n" + quote + "\n")
     assert kind == "article"
     assert quote in rec["text"]
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("Sign-up To The Newsletter And Get A Free eBook", "chrome:newsletter"),
+    ("Subscribe to our newsletter", "chrome:newsletter"),
+    ("Get Email Updates (It's Free)", "chrome:newsletter"),
+    ("Related: The 15 Weirdest Galaxies in Our Universe", "chrome:related_link"),
+    ("Read more: Why the bridge closed for eight months", "chrome:related_link"),
+    ("Lesen Sie auch: Neue Radwege für die Innenstadt", "chrome:related_link"),
+])
+def test_newsletter_prompts_and_related_links(line, reason):
+    assert chrome_reason(line) == reason
+
+
+@pytest.mark.parametrize("line", [
+    "He said he would subscribe to the newsletter of the party if it changed its policy on housing.",
+    "More: the ministry said on Tuesday that it would review all contracts.",
+])
+def test_prose_about_newsletters_is_kept(line):
+    assert chrome_reason(line) is None
+
+
+def test_tag_line_becomes_tags():
+    assert category_footer("Tagged Adele, Blink 182, Christina Aguilera") == ([], ["Adele", "Blink 182", "Christina Aguilera"])

@@ -66,3 +66,15 @@ def test_too_little_text_is_rejected_as_too_short(clean_text):
 def test_empty_page_is_rejected_as_empty(clean_text):
     kind, rec = clean_text("\n\n   \n")
     assert (kind, rec["reason"]) == ("rejected", "empty")
+
+
+def test_a_footer_byline_closing_the_post_is_metadata(clean_text):
+    kind, rec = clean_text("A Title\n\n" + ARTICLE_TEXT + "\nPosted by Menzie Chinn at October 29, 2012 05:10 PM\n")
+    assert (rec["author"], rec["published"]) == ("Menzie Chinn", "2012-10-29")
+    assert "Posted by" not in rec["text"]
+
+
+def test_a_closing_sentence_with_by_is_kept(clean_text):
+    last = "The photographs were taken by the author during the winter of 2012 in the mountains."
+    kind, rec = clean_text("A Title\n\n" + ARTICLE_TEXT + "\n" + last + "\n")
+    assert rec["text"].endswith(last)
