@@ -49,6 +49,31 @@ def chrome_kind(element: etree._Element) -> str | None:
     return None
 
 
+_LISTS = etree.XPath("//body//ul | //body//ol")
+
+
+def _link_list(element: etree._Element) -> bool:
+    """A list of three or more items that are nothing but links: related stories, navigation."""
+    items = [li for li in element if li.tag == "li"]
+    if len(items) < 3:
+        return False
+    text = collapse_spaces(element.text_content())
+    links = sum(len(collapse_spaces(a.text_content())) for a in element.iter("a"))
+    return bool(text) and links >= 0.9 * len(text) and all(li.find(".//a") is not None for li in items)
+
+
+def strip_link_lists(tree: etree._Element) -> list[Removal]:
+    removals = []
+    for element in _LISTS(tree):
+        if element.getparent() is None or _removed_ancestor(element) or not _link_list(element):
+            continue
+        element.set("data-winnow-removed", "chrome:link_list")
+        removals.append(Removal.of(STEP, "chrome:link_list", collapse_spaces(element.text_content())))
+    for element in tree.xpath("//*[@data-winnow-removed]"):
+        remove_keeping_tail(element)
+    return removals
+
+
 def strip_chrome_blocks(tree: etree._Element) -> list[Removal]:
     """Remove chrome blocks from `tree`; the removals, outermost blocks only."""
     page_chars = len(tree.text_content()) or 1
@@ -66,7 +91,8 @@ def strip_chrome_blocks(tree: etree._Element) -> list[Removal]:
         removals.append(Removal.of(STEP, reason, text))
     for element in tree.xpath("//*[@data-winnow-removed]"):
         remove_keeping_tail(element)
-    return [r for r in removals if r.chars]
+    # lists of bare links after the named blocks, so that those keep their more precise reason
+    return [r for r in removals + strip_link_lists(tree) if r.chars]
 
 
 def _removed_ancestor(element: etree._Element) -> bool:

@@ -33,3 +33,17 @@ def test_html_article_has_no_chrome_and_the_removals_are_audited(cleaner):
         assert gone not in rec["text"]
     reasons = {r["reason"] for r in rec["provenance"]["removed"]}
     assert {"chrome:newsletter", "chrome:author_bio", "chrome:related"} <= reasons
+
+
+def test_lists_of_bare_links_are_removed_but_lists_of_prose_stay():
+    html = ("<html><body><article><h1>T</h1><p>" + "Article text. " * 30 + "</p>"
+            "<ul><li>Flour, 500 g</li><li>Water, 300 ml</li><li>Salt, <a href='/salt'>see our guide</a></li></ul>"
+            "<ul><li><a href='/a'>Council approves bus routes</a></li><li><a href='/b'>Storm bill tops two million</a></li>"
+            "<li><a href='/c'>Ferry timetable to change</a></li></ul>"
+            "<ul><li><a href='/x'>Only two</a></li><li><a href='/y'>links here</a></li></ul></article></body></html>")
+    tree = parse_html(html)
+    removals = strip_chrome_blocks(tree)
+    assert [r.reason for r in removals] == ["chrome:link_list"]
+    text = tree.text_content()
+    assert "Flour, 500 g" in text and "Only two" in text
+    assert "Council approves bus routes" not in text
