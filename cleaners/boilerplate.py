@@ -88,6 +88,11 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
         r"(?:free )?(?:newsletter|e-?mail updates|updates|mailing list|daily digest)\b.{0,60}",
         r"get (?:(?:our|the) )?(?:free )?(?:newsletter|e-?mail updates|updates)(?: \(it's free\))?.{0,40}",
     ),
+    "chrome:copyright": _rx(
+        r"\|?\s*(?:©|\(c\)).{0,240}",  # starts with the sign
+        r"\|?\s*copyright\s*(?:©|\(c\))?\s*\d{4}.{0,240}",  # the word, then a year
+        r".{0,120}\ball rights reserved\b.{0,120}",
+    ),
     "chrome:related_link": _rx(
         r"(?:related|related (?:post|posts|article|articles|story|stories|reading)|see also|read also|also read|"
         r"read more|recommended|you might also like|verwandte artikel|lesen sie auch|leer también|baca juga|"
@@ -120,6 +125,12 @@ _TAGGED = re.compile(r"(?:tagged|tags|etiketler|schlagwörter|etiquetas)\s*:?\s+
 _LIST_SPLIT = re.compile(r"\s*[,;|]\s*")  # not "and": "Arts and Culture" is one category
 
 
+# A call to subscribe, however worded: an action, a list, and what it brings.
+_NEWSLETTER_CALL = [re.compile(p, re.IGNORECASE) for p in (
+    r"\b(?:sign[- ]?up|subscribe|join|register)\b", r"\b(?:newsletters?|mailing list)\b",
+    r"\b(?:inbox|e-?mail|free|daily|weekly|today)\b")]
+
+
 def chrome_reason(line: str) -> str | None:
     text = line.strip()
     if len(text) > 300:
@@ -127,6 +138,8 @@ def chrome_reason(line: str) -> str | None:
     for reason, pattern in CHROME_LINES.items():
         if pattern.fullmatch(text):
             return reason
+    if len(text.split()) <= 30 and all(p.search(text) for p in _NEWSLETTER_CALL):
+        return "chrome:newsletter"
     return None
 
 

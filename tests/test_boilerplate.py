@@ -100,3 +100,21 @@ def test_prose_about_newsletters_is_kept(line):
 
 def test_tag_line_becomes_tags():
     assert category_footer("Tagged Adele, Blink 182, Christina Aguilera") == ([], ["Adele", "Blink 182", "Christina Aguilera"])
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("| © 2001 - 2012 Softpedia. All rights reserved. Softpedia® is a registered trademark", "chrome:copyright"),
+    ("(c) 2012 The Curious Brain |", "chrome:copyright"),
+    ("Copyright 2019 The Associated Press. All rights reserved.", "chrome:copyright"),
+    ("Get the latest updates right in your inbox. Subscribe to NJ.com’s newsletters.", "chrome:newsletter"),
+])
+def test_copyright_lines_and_newsletter_calls(line, reason):
+    assert chrome_reason(line) == reason
+
+
+@pytest.mark.parametrize("line", [
+    "Copyright law is changing fast in Europe, and creators worry about the new rules.",
+    "The copyright of the book expired in 1990, and the publisher reissued it.",
+])
+def test_prose_about_copyright_is_kept(line):
+    assert chrome_reason(line) is None
