@@ -64,7 +64,7 @@ _MOJIBAKE_HINT = re.compile("[\u00c2-\u00c5\u00e2][\u0080-\u00bf\u0152\u0153\u01
                             "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
 
 
-def _unix_newlines(text: str) -> str:
+def _normalised(text: str) -> str:
     """Line ends made uniform; ftfy only when mojibake is likely (it costs more than extraction)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return fix_text(text) if _MOJIBAKE_HINT.search(text) else text
@@ -75,21 +75,21 @@ def decode_bytes(data: bytes, *, html: bool) -> str:
     Mojibake is repaired here only where it is likely; the text steps run ftfy on what they keep."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _unix_newlines(data[len(bom):].decode(encoding, errors="replace"))
+            return _normalised(data[len(bom):].decode(encoding, errors="replace"))
     binary = sniff_binary(data)
     if binary:
         raise DecodeError(f"binary content ({binary}), not a text page")
     declared = _declared_charset(data) if html else None
     if declared:
         try:
-            return _unix_newlines(data.decode(declared))
+            return _normalised(data.decode(declared))
         except UnicodeDecodeError:
             pass  # the declaration lies; fall through to detection
     try:
-        return _unix_newlines(data.decode("utf-8"))
+        return _normalised(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
     best = from_bytes(data[:200_000]).best()
     if best is None:
         raise DecodeError("undecodable bytes: no text encoding fits")
-    return _unix_newlines(data.decode(best.encoding, errors="replace"))
+    return _normalised(data.decode(best.encoding, errors="replace"))

@@ -13,18 +13,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from importlib import resources
 from urllib.parse import unquote, urlsplit
 
-import yaml
-from langdetect import DetectorFactory, detect_langs
-from langdetect.lang_detect_exception import LangDetectException
 from lxml import etree
 
 from .dom import remove_keeping_tail
 from .document import Removal
+from .language import detect
 from .settings import SpamSettings
-from .spam import load_lexicon, spam_category
+from .spam import lexicon_phrases, load_lexicon, spam_category
 
 STEP = "spam"
 
@@ -251,15 +248,10 @@ class StyleSheets:
 # ----------------------------------------------------------------------------- lexicon helpers
 
 @lru_cache(maxsize=1)
-def _raw_lexicon() -> dict:
-    return yaml.safe_load(resources.files("cleaners").joinpath("data/spam_lexicon.yaml").read_text("utf-8"))
-
-
-@lru_cache(maxsize=1)
 def _compact_phrases() -> dict[str, tuple[str, ...]]:
     """Strong phrases without spaces ('slotgacor'), to find them inside host names and slugs."""
     out = {}
-    for category, kinds in _raw_lexicon().items():
+    for category, kinds in lexicon_phrases().items():
         compact = {re.sub(r"\W+", "", p.casefold()) for phrases in kinds["strong"].values() for p in phrases}
         out[category] = tuple(sorted(c for c in compact if len(c) >= COMPACT_MIN and c.isascii()))
     return out
@@ -268,7 +260,7 @@ def _compact_phrases() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def _first_words() -> frozenset[str]:
     """The first word of every lexicon phrase: a text without any of them cannot match."""
-    phrases = [p for kinds in _raw_lexicon().values() for kind in kinds.values() for ps in kind.values() for p in ps]
+    phrases = [p for kinds in lexicon_phrases().values() for kind in kinds.values() for ps in kind.values() for p in ps]
     return frozenset(_WORDS.findall(p.casefold())[0] for p in phrases if _WORDS.search(p))
 
 
@@ -353,12 +345,8 @@ def href_category(href: str | None) -> str | None:
 
 
 def _detect(text: str) -> tuple[str | None, float]:
-    DetectorFactory.seed = 0  # langdetect is random otherwise
-    try:
-        best = detect_langs(text)[0]
-    except LangDetectException:
-        return None, 0.0
-    return best.lang.split("-")[0], best.prob
+    lang, prob = detect(text)
+    return (lang.split("-")[0] if lang else None), prob
 
 
 # ----------------------------------------------------------------------------- tree helpers

@@ -10,17 +10,23 @@ from .settings import LanguageSettings
 STEP = "language"
 
 
+def detect(text: str) -> tuple[str | None, float]:
+    """langdetect's best guess and its probability; (None, 0.0) when it finds no features."""
+    DetectorFactory.seed = 0  # langdetect is random otherwise; the same text must give the same answer
+    try:
+        best = detect_langs(text)[0]
+    except LangDetectException:
+        return None, 0.0
+    return best.lang, best.prob
+
+
 def detect_language(text: str, settings: LanguageSettings) -> tuple[str | None, float | None]:
     """(ISO code, probability), or (None, None) when there is too little text to tell."""
     sample = text[: settings.sample_chars]
     if sum(ch.isalpha() for ch in sample) < settings.min_chars:
         return None, None
-    DetectorFactory.seed = 0  # langdetect is random otherwise; the same text must give the same answer
-    try:
-        best = detect_langs(sample)[0]
-    except LangDetectException:
-        return None, None
-    return best.lang, round(best.prob, 4)
+    lang, prob = detect(sample)
+    return (lang, round(prob, 4)) if lang else (None, None)
 
 
 class DetectLanguage:

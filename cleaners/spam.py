@@ -47,10 +47,15 @@ def _pattern(phrases: list[str]) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def lexicon_phrases() -> dict:
+    """The lexicon file as data: category -> strong/weak -> language -> phrases."""
+    return yaml.safe_load(resources.files("cleaners").joinpath("data/spam_lexicon.yaml").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    raw = yaml.safe_load(resources.files("cleaners").joinpath("data/spam_lexicon.yaml").read_text("utf-8"))
     strong, weak, everything = {}, {}, []
-    for category, kinds in sorted(raw.items()):
+    for category, kinds in sorted(lexicon_phrases().items()):
         phrases = {kind: [p for group in kinds[kind].values() for p in group] for kind in ("strong", "weak")}
         strong[category] = _pattern(phrases["strong"])
         weak[category] = _pattern(phrases["weak"])
