@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .document import Draft
+from .normalize import collapse_spaces
 
 STEP = "boilerplate"
 
@@ -121,7 +122,18 @@ _POSTED_IN = re.compile(
     r"(?:\s*[|·•]\s*(?:\d+ comments?|leave a comment|no comments|comments? off).*)?",
     re.IGNORECASE,
 )
-_TAGGED = re.compile(r"(?:tagged|tags|etiketler|schlagwörter|etiquetas)\s*:?\s+(?P<tags>[^.]{1,300}?)\.?", re.IGNORECASE)
+# Kubrick and its many descendants: "This entry was posted on DATE at TIME and is filed under X. You can follow …"
+_FILED_UNDER = re.compile(
+    r"this (?:entry|post) was posted (?:on|in) .{1,100}? and is filed under (?P<cats>[^.]{1,200})\.?(?: (?:you can|both comments|responses|comments are) .{0,300})?",
+    re.IGNORECASE,
+)
+_TAGGED = re.compile(r"(?:tagged|tags|tagged with|etiketler|schlagwörter|etiquetas|étiquettes)\s*:?\s+(?P<tags>.{1,300}?)\.?", re.IGNORECASE)
+_CATEGORIES = re.compile(
+    r"(?:categories|category|filed under|posted in|kategorien|kategorie|categorías|categoría|catégories|catégorie|kategori)"
+    r"\s*:\s*(?P<cats>.{1,300}?)\.?",
+    re.IGNORECASE,
+)
+_MAX_TERM_WORDS = 6  # a tag is a few words; a longer item means the line is a sentence
 _LIST_SPLIT = re.compile(r"\s*[,;|]\s*")  # not "and": "Arts and Culture" is one category
 
 
@@ -132,7 +144,7 @@ _NEWSLETTER_CALL = [re.compile(p, re.IGNORECASE) for p in (
 
 
 def chrome_reason(line: str) -> str | None:
-    text = line.strip()
+    text = collapse_spaces(line)
     if len(text) > 300:
         return None
     for reason, pattern in CHROME_LINES.items():
@@ -145,14 +157,21 @@ def chrome_reason(line: str) -> str | None:
 
 def category_footer(line: str) -> tuple[list[str], list[str]] | None:
     """Categories and tags from a 'posted in … Bookmark the permalink' line, or None."""
-    text = line.strip()
+    text = collapse_spaces(line)
     if len(text) > 400:
         return None
     match = _CATEGORY_FOOTER.fullmatch(text) or _POSTED_IN.fullmatch(text)
-    if not match:
-        tagged = _TAGGED.fullmatch(text)
-        return ([], _split_list(tagged.group("tags"))) if tagged else None
-    return _split_list(match.group("cats")), _split_list(match.group("tags"))
+    if match:
+        return _split_list(match.group("cats")), _split_list(match.group("tags"))
+    match = _FILED_UNDER.fullmatch(text)
+    if match:
+        return _split_list(match.group("cats")), []
+    for pattern, group in ((_TAGGED, "tags"), (_CATEGORIES, "cats")):
+        match = pattern.fullmatch(text)
+        terms = _split_list(match.group(group)) if match else []
+        if terms and all(len(t.split()) <= _MAX_TERM_WORDS for t in terms):
+            return (terms, []) if group == "cats" else ([], terms)
+    return None
 
 
 def _split_list(text: str | None) -> list[str]:

@@ -12,7 +12,7 @@ import re
 from lxml import etree
 
 from .document import Removal
-from .dom import remove_keeping_tail
+from .dom import TAXONOMY_CLASS, remove_keeping_tail
 from .normalize import collapse_spaces
 
 STEP = "boilerplate"
@@ -41,8 +41,14 @@ _CANDIDATES = etree.XPath("//body//*[@class or @id][not(self::body or self::html
 _MAX_SHARE = 0.3
 
 
+_POST_CLASS = {"hentry", "h-entry", "type-post", "post"}
+
+
 def chrome_kind(element: etree._Element) -> str | None:
-    names = f"{element.get('class', '')} {element.get('id', '')}"
+    classes = (element.get("class") or "").split()
+    if _POST_CLASS.intersection(c.lower() for c in classes):
+        return None  # the post itself, whatever its tags say
+    names = " ".join([c for c in classes if not TAXONOMY_CLASS.match(c)] + [element.get("id") or ""])
     for reason, pattern in _PATTERNS.items():
         if pattern.search(names):
             return reason

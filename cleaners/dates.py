@@ -33,7 +33,8 @@ _TIME = r"(?:,?\s*(?:at|um|a las|à|pukul|saat)?\s*\d{1,2}[:.]\d\d(?:[:.]\d\d)?\
 DATE_PATTERNS = [
     re.compile(rf"{_YEAR}-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?:[T ]\d\d:\d\d(?::\d\d)?\S*)?"),
     re.compile(rf"(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.{_YEAR}{_TIME}"),  # 18.11.2021 (day first)
-    re.compile(rf"(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/{_YEAR}{_TIME}"),  # 18/11/2021 (day first, as in most of the world)
+    # 18/11/2021 or 18-11-2021: day first as in most of the world; 07/20/2012 can only be month first
+    re.compile(rf"(?P<day>[0-3]?\d)(?P<sep>[/-])(?P<month>[0-3]?\d)(?P=sep){_YEAR}{_TIME}"),
     re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME}", re.IGNORECASE),  # Monday, March 30, 2008
     re.compile(rf"{_WEEKDAY}{_DAY}\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?{_YEAR}{_TIME}", re.IGNORECASE),  # 30 March 2008
 ]
@@ -42,8 +43,11 @@ DATE_PATTERNS = [
 def _to_iso(match: re.Match[str]) -> str | None:
     month = match.group("month")
     month_no = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
+    day = int(match.group("day"))
+    if month.isdigit() and month_no > 12 >= day:
+        month_no, day = day, month_no  # US order, the only valid reading
     try:
-        return date(int(match.group("year")), month_no or 0, int(match.group("day"))).isoformat()
+        return date(int(match.group("year")), month_no or 0, day).isoformat()
     except ValueError:
         return None
 

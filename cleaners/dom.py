@@ -1,6 +1,8 @@
 """Small lxml helpers shared by the DOM steps."""
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 
@@ -16,3 +18,19 @@ def remove_keeping_tail(element: etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + element.tail
     parent.remove(element)
+
+
+# Class names that describe what a post is about, not what a block is: WordPress and other CMSs
+# put "tag-share", "category-social-media", "tag-rhubarb" on the post container itself.
+TAXONOMY_CLASS = re.compile(r"^(?:s-)?(?:tag|tags|category|categories|cat|topic|term|format|taxonomy)[-_]", re.IGNORECASE)
+_WITH_CLASS = etree.XPath("//*[@class]")
+
+
+def drop_taxonomy_classes(tree: etree._Element) -> None:
+    """Remove taxonomy class names: class-based boilerplate rules match substrings ("bar" in
+    "tag-rhubarb", "share" in "tag-share") and would throw the whole post away."""
+    for element in _WITH_CLASS(tree):
+        classes = element.get("class").split()
+        kept = [c for c in classes if not TAXONOMY_CLASS.match(c)]
+        if len(kept) != len(classes):
+            element.set("class", " ".join(kept))

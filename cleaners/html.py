@@ -12,8 +12,10 @@ from trafilatura.settings import Document
 from .chrome_html import strip_chrome_blocks
 from .comments_html import extract_html_comments
 from .document import Draft, Drop
+from .dom import drop_taxonomy_classes
 from .injected import strip_injected_spam
 from .normalize import fix_text
+from .posts import join_repeated_posts
 from .settings import HtmlSettings, SpamSettings
 
 STEP = "html"
@@ -77,6 +79,7 @@ class ExtractHtml:
     def _strip_tree(self, tree: lxml.html.HtmlElement, draft: Draft) -> bool:
         """Our DOM work before extraction: injected spam, the comment section (as records) and
         chrome blocks leave the tree. True when a comment section was found."""
+        drop_taxonomy_classes(tree)
         removed, spam_chars = strip_injected_spam(tree, self.spam)
         draft.removed += removed
         draft.spam_chars += spam_chars
@@ -84,6 +87,7 @@ class ExtractHtml:
         draft.comments += comments
         draft.removed += removed
         draft.removed += strip_chrome_blocks(tree)
+        join_repeated_posts(tree)
         return bool(comments or removed)
 
 

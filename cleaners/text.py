@@ -22,7 +22,7 @@ _DATE_LABEL = re.compile(
     r"(?: tarihi)?\s*:?",
     re.IGNORECASE,
 )
-_FOOTER_START = re.compile(r"(?:posted|written|published|submitted) by\b", re.IGNORECASE)
+_FOOTER_START = re.compile(r"(?:posted|written|published|submitted) (?:by|on)\b", re.IGNORECASE)
 _UPDATED = re.compile(r"\b(?:(?:last )?updated|last modified|aktualisiert|actualizado|mis à jour|diperbarui|güncellendi)\b", re.I)
 _DANGLING = re.compile(r"\s+(?:at|on|am|um|el|le|em|pada|,|\||-)$", re.IGNORECASE)
 # Particles that may stand lowercase inside a name ("Abu Alaa al-Wala'i", "Ludwig van Beethoven").

@@ -54,9 +54,21 @@ def test_sentences_that_quote_chrome_are_not_chrome(line):
      ["Arts and Culture", "Local news"], ["rivers", "volunteers"]),
     ("Posted in News | Tagged elections, Iraq | 3 Comments", ["News"], ["elections", "Iraq"]),
     ("Filed under: Gardening", ["Gardening"], []),
+    ("This entry was posted on March 3, 2008 at 7:14 pm and is filed under About us, Blogging. You can follow any "
+     "responses to this entry through the RSS 2.0 feed.", ["About us", "Blogging"], []),
+    ("Categories: Startup  Success Podcast", ["Startup Success Podcast"], []),
+    ("Tags: Das Racist, Kool A.D.", [], ["Das Racist", "Kool A.D"]),
 ])
 def test_category_footer_becomes_categories_and_tags(line, cats, tags):
     assert category_footer(line) == (cats, tags)
+
+
+@pytest.mark.parametrize("line", [
+    "Tags: I think this line is a sentence about many things that goes on and on, really.",
+    "Category: the one where the whole plot of the film turns on a misread telegram from Vienna.",
+])
+def test_sentences_after_a_tag_or_category_label_are_not_footers(line):
+    assert category_footer(line) is None
 
 
 def test_chrome_is_removed_from_the_body_and_audited(clean_text):

@@ -47,3 +47,20 @@ def test_lists_of_bare_links_are_removed_but_lists_of_prose_stay():
     text = tree.text_content()
     assert "Flour, 500 g" in text and "Only two" in text
     assert "Council approves bus routes" not in text
+
+
+def test_a_post_tagged_share_or_social_is_not_a_share_bar(cleaner):
+    para = "<p>" + "Spinlet finds the songs saved on the phone and shares the favourites with your friends. " * 4 + "</p>"
+    html = ("<html><body><div id='main'><div class='post hentry tag-share category-social-media'>"
+            f"<h2>Spinlet</h2>{para * 2}</div><div class='sharedaddy'><a href='#'>Share this</a></div></div>"
+            "<div id='sidebar'><p>Archives and categories of the site, with links to each.</p></div></body></html>")
+    kind, rec = cleaner.record(html_page(html), RUN)
+    assert kind == "article" and "Spinlet finds the songs" in rec["text"]
+    assert [r["reason"] for r in rec["provenance"]["removed"]].count("chrome:share") == 1
+
+
+def test_taxonomy_classes_do_not_make_a_post_boilerplate():
+    from cleaners.dom import drop_taxonomy_classes
+    tree = parse_html("<html><body><div class='post tag-rhubarb category-menu s-tag-sidebar' id='p1'>x</div></body></html>")
+    drop_taxonomy_classes(tree)
+    assert tree.get_element_by_id("p1").get("class") == "post"

@@ -13,6 +13,8 @@ from tests.conftest import ARTICLE_TEXT, reasons
     ("Published on 2021-03-03", (None, "2021-03-03")),
     ("Updated: March 4, 2021", (None, None)),  # a dateline, but not the publication date
     ("Last updated March 4, 2021", (None, None)),
+    ("Posted on: 07-20-2012 Posted by: Bob Walsh", ("Bob Walsh", "2012-07-20")),  # US order when day-first cannot be
+    ("By Ana Lima | 05/06/2021", ("Ana Lima", "2021-06-05")),  # ambiguous: day first
 ])
 def test_bylines_and_datelines(line, expected):
     assert parse_byline(line) == expected
@@ -72,6 +74,13 @@ def test_a_footer_byline_closing_the_post_is_metadata(clean_text):
     kind, rec = clean_text("A Title\n\n" + ARTICLE_TEXT + "\nPosted by Menzie Chinn at October 29, 2012 05:10 PM\n")
     assert (rec["author"], rec["published"]) == ("Menzie Chinn", "2012-10-29")
     assert "Posted by" not in rec["text"]
+
+
+def test_a_closing_posted_on_by_line_before_the_categories_is_metadata(clean_text):
+    page = "A Title\n\n" + ARTICLE_TEXT + "\nPosted on: 07-20-2012 Posted by: Bob Walsh\nCategories: Podcast\n"
+    kind, rec = clean_text(page)
+    assert (rec["author"], rec["published"], rec["categories"]) == ("Bob Walsh", "2012-07-20", ["Podcast"])
+    assert "Posted" not in rec["text"] and "Podcast" not in rec["text"]
 
 
 def test_a_closing_sentence_with_by_is_kept(clean_text):
