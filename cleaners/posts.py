@@ -1,16 +1,19 @@
-"""Pages that list several whole posts (blog front pages, archives, category pages).
+"""Pages whose main text lies in several containers: several whole posts (blog front pages,
+archives, category pages), or one article body cut into chunks between ad slots.
 
-trafilatura takes the first container that looks like a post body, so on such a page it keeps
-one post of many. When sibling containers with a post-like class each carry substantial text and
-together hold most of the page's text, they are wrapped in one container trafilatura picks first,
-so every post is extracted, in page order, with whatever lies between them (date headers).
+trafilatura keeps the first container that looks like a post body, so on such a page it keeps
+one post of many, or the first chunk of an article. When containers of one kind each carry
+substantial text and together hold most of the page's text, they are gathered into one
+container that trafilatura picks first, in page order. Siblings are wrapped with whatever lies
+between them (date headers); containers in different parents are moved together.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
+import lxml.etree
 import lxml.html
+from trafilatura.xpaths import BODY_XPATH
 
 # class names themes give to one post in a list of posts
 _POST_CLASS = {"post", "entry", "hentry", "blogpost", "blog-post", "type-post", "post-outer", "date-outer",
@@ -18,44 +21,74 @@ _POST_CLASS = {"post", "entry", "hentry", "blogpost", "blog-post", "type-post", 
 MIN_POST_CHARS = 300  # a teaser or a related-story box is shorter
 MIN_POSTS = 2
 MIN_PAGE_SHARE = 0.4  # the posts are the page, not a sidebar of it
+_VISIBLE_TEXT = lxml.etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 WRAPPER_CLASS = "entry-content winnow-posts"
 
 
 def _text_chars(element: lxml.html.HtmlElement) -> int:
-    return len(" ".join("".join(element.itertext()).split()))
+    return len(" ".join("".join(_VISIBLE_TEXT(element)).split()))
 
 
-def _post_groups(tree: lxml.html.HtmlElement) -> dict[tuple, list]:
-    groups: dict[tuple, list] = defaultdict(list)
+def _candidate_groups(tree: lxml.html.HtmlElement) -> list[list]:
+    """Containers of one kind, in page order: sibling posts by their post-like class names (not
+    the whole class: themes add a per-post id, "entry entry-8075656"), and the body containers
+    trafilatura looks for, wherever they are."""
+    posts: dict[tuple, list] = defaultdict(list)
     for element in tree.iter("div", "article", "section"):
-        # the post-like names, not the whole class: themes add a per-post id ("entry entry-8075656")
         names = frozenset(n for n in (element.get("class") or "").lower().split() if n in _POST_CLASS)
-        if element.tag != "article" and not names:
-            continue
         parent = element.getparent()
-        if parent is not None:
-            groups[(parent, element.tag, names)].append(element)
-    return groups
+        if (element.tag == "article" or names) and parent is not None:
+            posts[(parent, element.tag, names)].append(element)  # siblings only: "item" is everywhere
+    bodies: dict[tuple, list] = defaultdict(list)
+    for element in BODY_XPATH[0](tree):
+        bodies[(element.tag, element.get("class"), element.get("id"))].append(element)
+    return [*posts.values(), *(_outermost(m) for m in bodies.values())]
+
+
+def _outermost(members: list) -> list:
+    inside = set(members)
+    return [m for m in members if not any(a in inside for a in m.iterancestors())]
 
 
 def join_repeated_posts(tree: lxml.html.HtmlElement) -> int:
-    """Wrap a run of sibling posts in one container; returns the number of posts wrapped (0: none)."""
+    """Gather the page's posts or body chunks into one container; the number gathered (0: none)."""
     body = tree.find("body")
     page_chars = _text_chars(body if body is not None else tree)
     best, best_chars = None, 0
-    for members in _post_groups(tree).values():
+    for members in _candidate_groups(tree):
         sizes = [_text_chars(m) for m in members]
         if sum(s >= MIN_POST_CHARS for s in sizes) < MIN_POSTS:
             continue
         total = sum(sizes)
         if total > best_chars and total >= MIN_PAGE_SHARE * page_chars:
-            best, best_chars = members, total
+            best, best_chars = [m for m, s in zip(members, sizes) if s], total
     if best is None:
         return 0
-    parent = best[0].getparent()
-    first, last = parent.index(best[0]), parent.index(best[-1])
-    wrapper = lxml.html.Element("div", {"class": WRAPPER_CLASS})
-    for child in list(parent)[first:last + 1]:
-        wrapper.append(child)  # moves it, tail included
-    parent.insert(first, wrapper)
+    _gather(best)
     return len(best)
+
+
+def _gather(members: list) -> None:
+    parent = members[0].getparent()
+    wrapper = lxml.html.Element("div", {"class": WRAPPER_CLASS})
+    if all(m.getparent() is parent for m in members):
+        moved = list(parent)[parent.index(members[0]):parent.index(members[-1]) + 1]
+    else:
+        moved = members
+    parent.insert(parent.index(members[0]), wrapper)
+    for element in moved:
+        tail, element.tail = element.tail, None
+        _keep_tail(element, tail)
+        wrapper.append(element)
+
+
+def _keep_tail(element, tail: str | None) -> None:
+    """Text after an element stays where it was when the element moves away."""
+    if not tail:
+        return
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent = element.getparent()
+        parent.text = (parent.text or "") + tail

@@ -41,3 +41,15 @@ def test_a_sidebar_of_long_posts_is_not_mistaken_for_the_page():
     side = "<div class='item'><p>" + "A sidebar extract that runs on for a while. " * 8 + "</p></div>"
     tree = lxml.html.document_fromstring(f"<html><body><div id='content'>{article}</div><div id='side'>{side * 2}</div></body></html>")
     assert join_repeated_posts(tree) == 0
+
+
+def test_an_article_body_cut_into_chunks_between_ad_slots_is_kept_whole(cleaner):
+    first = "<p>" + "The first half of the story sets out who tapped on whose profile and when they did it. " * 5 + "</p>"
+    second = "<p>" + "The second half explains what the analytics show to business accounts about followers. " * 6 + "</p>"
+    chunk = "<div class='grid'><div class='body article__body'>{}</div><aside class='ad'>Advert</aside></div>"
+    html = (f"<html><body><nav><a href='/'>Home</a></nav><article><h1>Who looked at your profile</h1>"
+            f"<div class='chunks'>{chunk.format(first)}{chunk.format(second)}</div></article></body></html>")
+    kind, rec = cleaner.record(html_page(html), RUN)
+    assert kind == "article"
+    assert "The first half" in rec["text"] and "The second half" in rec["text"]
+    assert rec["text"].index("The first half") < rec["text"].index("The second half")
