@@ -44,8 +44,8 @@ def test_a_sidebar_of_long_posts_is_not_mistaken_for_the_page():
 
 
 def test_an_article_body_cut_into_chunks_between_ad_slots_is_kept_whole(cleaner):
-    first = "<p>" + "The first half of the story sets out who tapped on whose profile and when they did it. " * 5 + "</p>"
-    second = "<p>" + "The second half explains what the analytics show to business accounts about followers. " * 6 + "</p>"
+    first = "<p>" + "The first half of the story sets out who tapped on whose profile and when they did it. " * 20 + "</p>"
+    second = "<p>" + "The second half explains what the analytics show to business accounts about followers. " * 20 + "</p>"
     chunk = "<div class='grid'><div class='body article__body'>{}</div><aside class='ad'>Advert</aside></div>"
     html = (f"<html><body><nav><a href='/'>Home</a></nav><article><h1>Who looked at your profile</h1>"
             f"<div class='chunks'>{chunk.format(first)}{chunk.format(second)}</div></article></body></html>")
@@ -53,3 +53,13 @@ def test_an_article_body_cut_into_chunks_between_ad_slots_is_kept_whole(cleaner)
     assert kind == "article"
     assert "The first half" in rec["text"] and "The second half" in rec["text"]
     assert rec["text"].index("The first half") < rec["text"].index("The second half")
+
+
+def test_body_chunks_in_different_parents_are_gathered_in_page_order():
+    chunk = "<div class='grid'><div class='article__body'><p>{}</p></div><aside class='ad'>Advert</aside></div>"
+    parts = [f"Chunk {n} of the article, a paragraph long enough to count as text. " * 6 for n in (1, 2, 3)]
+    tree = lxml.html.document_fromstring(f"<html><body><article>{''.join(chunk.format(p) for p in parts)}</article></body></html>")
+    assert join_repeated_posts(tree) == 3
+    wrapper = tree.xpath("//div[contains(@class, 'winnow-posts')]")[0]
+    assert [c.text_content()[:7] for c in wrapper] == ["Chunk 1", "Chunk 2", "Chunk 3"]
+    assert len(tree.xpath("//aside[@class='ad']")) == 3  # what lay between stays where it was
