@@ -104,6 +104,16 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
         r"(?:click )?(?:here )?to download(?: the)? (?:pdf|file|digest|issue|report|ebook)\.?:?",
         r"download (?:the )?(?:pdf|file|digest|issue|ebook)(?: here)?\.?:?",
     ),
+    # Photo galleries: counters and buttons between the paragraphs (credit lines stay: attribution).
+    "chrome:gallery": _rx(
+        r"(?:image|photo|picture|slide|foto|bild)s? \d+ (?:of|/|von|de|sur) \d+", r"\d+ ?(?:of|/) ?/?\d+",
+        r"(?:caption|close|enlarge|expand|hide caption|toggle caption|view gallery|open gallery|advertisement|ad)",
+    ),
+    # A label left alone on its line once the list it named was removed or turned into metadata.
+    "chrome:label": _rx(
+        r"(?:tags|tagged|categories|category|categorias|categoria|kategorien|etiquetas|filed under|topics|share|"
+        r"updated|advertisement|anzeige|publicidad|publicité)\s*:?",
+    ),
     "chrome:navigation": _rx(
         r"(?:«|←|<)?\s*(?:previous|older|newer|next) (?:post|entry|article)s?\s*(?:»|→|>)?(?::.{1,150})?",
         r"(?:read more|continue reading|weiterlesen|leer más|lire la suite|baca selengkapnya|devamını oku)\s*(?:»|…|\.\.\.|→)?",
@@ -200,3 +210,4 @@ class StripChromeLines:
             kept.append(line)
         draft.lines = kept
         return draft
+

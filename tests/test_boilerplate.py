@@ -63,6 +63,24 @@ def test_category_footer_becomes_categories_and_tags(line, cats, tags):
     assert category_footer(line) == (cats, tags)
 
 
+@pytest.mark.parametrize("line, reason", [
+    ("Image 3 of 8", "chrome:gallery"), ("1of/8", "chrome:gallery"), ("Caption", "chrome:gallery"),
+    ("Close", "chrome:gallery"), ("Advertisement", "chrome:gallery"),
+    ("Tags", "chrome:label"), ("Categorias", "chrome:label"), ("Updated", "chrome:label"),
+])
+def test_gallery_buttons_and_lone_labels(line, reason):
+    assert chrome_reason(line) == reason
+
+
+@pytest.mark.parametrize("line", [
+    "Close to the river the houses are older than the church.",
+    "Photo: Statia Grossman for DailyCandy",  # a credit line is attribution, not chrome
+    "Updated guidance was published by the ministry on Monday.",
+])
+def test_sentences_starting_like_gallery_chrome_are_kept(line):
+    assert chrome_reason(line) is None
+
+
 @pytest.mark.parametrize("line", [
     "Tags: I think this line is a sentence about many things that goes on and on, really.",
     "Category: the one where the whole plot of the film turns on a misread telegram from Vienna.",
