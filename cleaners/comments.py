@@ -129,9 +129,10 @@ class SplitTextComments:
                 close()
                 if current is None and text_lines:  # lines nobody signed: audited, not silently lost
                     draft.remove(STEP, "comment:unattributed", "\n".join(text_lines))
-                current, text_lines = Comment(author=head[0], text="", published=head[1]), []
+                current, text_lines = Comment(author=head[0], text="", published=head[1], byline=line.strip()), []
             elif footer:  # Typepad: the footer closes the comment written above it
-                current = Comment(author=footer.group("author"), text="", published=parse_date(footer.group("date")))
+                current = Comment(author=footer.group("author"), text="", published=parse_date(footer.group("date")),
+                                  byline=line.strip())
                 close()
                 current, text_lines = None, []
             elif not line:

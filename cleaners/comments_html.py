@@ -810,16 +810,39 @@ def _read_item(thread: _Thread, item) -> _Read:
     if ping:
         thread.consumed.add(item)
         return _Read(None, [ping])
+    before = set(thread.consumed)
     author, published = _read_head(thread, item)
+    byline = _printed_header(thread, item, before)
     lines, removals = _read_text(thread, item)
     text = "\n".join(lines)
     if _DELETED.fullmatch(text):
         return _Read(None, [*removals, Removal.of(STEP, "comment:deleted", text)])
     if not text:
         return _Read(None, [*removals, Removal.of(STEP, "comment:empty", author or "")])
-    comment = Comment(author=author, text=text, published=published)
+    comment = Comment(author=author, text=text, published=published, byline=_without_text(byline, lines))
     comment.id = comment_id(author, text)
     return _Read(comment, removals)
+
+
+def _printed_header(thread: _Thread, item, before: set) -> str | None:
+    """The text of the nodes the author and date were read from, in page order."""
+    nodes = [n for n in item.iter() if n in thread.consumed and n not in before and thread.owned(n, item)]
+    nodes = [n for n in nodes if not any(a in nodes for a in n.iterancestors())]
+    parts = []
+    for node in nodes:
+        parts.append(" ".join(render_lines(node)))
+        if _any_date(parts[-1]):
+            break  # one header, one date: later dates belong to other comments
+    return collapse_spaces(" ".join(parts))[:200] or None
+
+
+def _without_text(byline: str | None, lines: list[str]) -> str | None:
+    """The header without the comment's own words, where a header node also held them."""
+    for line in lines:
+        line = collapse_spaces(line)
+        if byline and len(line) >= 12 and line[:40] in byline:
+            byline = collapse_spaces(byline[: byline.index(line[:40])])
+    return byline or None
 
 
 # ---------------------------------------------------------------- threading

@@ -48,6 +48,9 @@ class Comment:
     published: str | None = None
     parent: str | None = None
     duplicates: int = 1
+    # The comment's header as printed ("Deidre : June 27th, 2012 at 7:03 am"): where author and
+    # date came from, and the date as written when it could not be read ("3 days ago").
+    byline: str | None = None
     id: str = ""
 
 

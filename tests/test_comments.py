@@ -87,6 +87,8 @@ def test_typepad_footer_signs_the_text_above(clean_text):
     authors = [(c["author"], c["published"]) for c in rec["comments"]]
     assert ("Kim", "2009-03-03") in authors and ("Lee", "2009-03-04") in authors
     assert "Posted by" not in rec["text"]
+    # the header as printed stays with the record: the date as written, where author and date came from
+    assert {c["byline"] for c in rec["comments"]} >= {"Posted by: Kim | March 3, 2009 at 04:12 PM"}
 
 
 def test_article_without_thread_has_no_comments(clean_text):

@@ -388,6 +388,15 @@ def test_no_chrome_or_pingback_in_any_comment_text(case, extracted):
         assert not [line for line in comment.text.split("\n") if chrome_reason(line)]
 
 
+def test_each_byline_is_the_printed_header_without_the_comment_text(case, extracted):
+    _, comments, _ = extracted
+    for comment in comments:
+        if comment.author:
+            assert comment.byline and comment.author in comment.byline, (case.platform, comment.byline)
+        first_words = comment.text.split("\n")[0][:30]
+        assert not comment.byline or first_words not in comment.byline, (case.platform, comment.byline)
+
+
 def test_the_comment_section_is_gone_from_the_tree_and_the_article_stays(case, extracted):
     tree, _, _ = extracted
     text = flat(tree.text_content())

@@ -7,7 +7,7 @@ from tests.conftest import REPO
 
 SAMPLE = REPO / "tests" / "fixtures" / "corpus_sample"
 # Measured on this sample when the floor was set, minus a margin for library updates.
-FLOORS = {"scrapinghub": 0.95, "cleaneval": 0.77, "dragnet-dev": 0.91}
+FLOORS = {"scrapinghub": 0.95, "cleaneval": 0.84, "dragnet-dev": 0.91}
 
 
 @pytest.fixture(scope="module")
@@ -26,4 +26,5 @@ def test_comments_are_found_and_do_not_leak_into_the_body(rows):
     row = rows["dragnet-dev"]
     assert row["comment_pages"] == 6
     assert row["comment_leak"] <= 0.02
-    assert row["comment_recall"] >= 0.85
+    assert row["comment_recall"] >= 0.93  # records: printed header + text
+    assert row["comment_recall_text_only"] >= 0.85
