@@ -1,0 +1,85 @@
+"""Layout tables: old pages (and many hacked, abandoned ones) lay the whole page out in a table.
+
+Handed to an extractor as a table, the navigation column, the article and the footer come out as
+one grid of rows. A table used for layout -- a cell holding paragraphs, blocks or another table,
+or a cell with a long run of text -- becomes plain blocks, so that the extractor judges each part
+on its own. Data tables (short cells) stay tables.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+_TABLES = etree.XPath("//table")
+_BLOCKS = etree.XPath("count(.//p | .//div | .//table | .//ul | .//ol | .//h1 | .//h2 | .//h3 | .//blockquote | .//br)")
+_BLOCK_CHILD = etree.XPath("boolean(.//p | .//div | .//table | .//ul | .//ol | .//h1 | .//h2 | .//h3 | .//h4 | .//blockquote | .//form)")
+_TABLE_PARTS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th"}
+LONG_CELL_CHARS = 200  # a data table's cell is a value or a phrase, not a paragraph
+MIN_BLOCKS = 4  # paragraphs, blocks, line breaks: a cell laid out as a column of the page
+
+
+def _is_layout(table: etree._Element) -> bool:
+    for cell in table.iter("td", "th"):
+        if _BLOCKS(cell) >= MIN_BLOCKS or len(cell.text_content()) > LONG_CELL_CHARS:
+            return True
+    return False
+
+
+def unwrap_layout_tables(tree: etree._Element) -> int:
+    """Turn layout tables into blocks; the number of tables unwrapped."""
+    layout = [t for t in _TABLES(tree) if _is_layout(t)]
+    # decided before any renaming: the nesting is read from the table tags
+    parts = [e for table in layout for e in table.iter(*_TABLE_PARTS) if not _inside_data_table(e, table, layout)]
+    parts = list(dict.fromkeys(parts))  # a nested layout table is met twice
+    for element in parts:
+        # a cell of running text (inline markup, line breaks) is a paragraph; anything else a block
+        cell = element.tag in ("td", "th")
+        element.tag = "p" if cell and not _BLOCK_CHILD(element) else "div"
+        if cell and element.tag == "div":
+            _wrap_loose_text(element)
+        for attribute in ("colspan", "rowspan", "cellpadding", "cellspacing", "border", "width", "valign", "align"):
+            element.attrib.pop(attribute, None)
+    return len(layout)
+
+
+def _inside_data_table(element, table, layout: list) -> bool:
+    """A data table nested in a layout table keeps its rows and cells."""
+    if element.tag == "table" and element is not table:
+        return element not in layout
+    for ancestor in element.iterancestors("table"):
+        if ancestor is table:
+            return False
+        if ancestor not in layout:
+            return True
+    return False
+
+
+_BLOCK_TAGS = {"p", "div", "table", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "form",
+               "pre", "hr", "center", "section", "article", "aside", "nav", "header", "footer"}
+
+
+def _wrap_loose_text(block: etree._Element) -> None:
+    """Runs of text and inline markup between the blocks of a cell become paragraphs: loose text
+    in a div is easily passed over by an extractor, in a table cell it was not."""
+    children, run = [], None
+    if block.text and block.text.strip():
+        run = etree.Element("p")
+        run.text = block.text
+    block.text = None
+    for child in list(block):
+        tail, child.tail = child.tail, None
+        if isinstance(child.tag, str) and child.tag in _BLOCK_TAGS:
+            if run is not None:
+                children.append(run)
+            children.append(child)
+            run = None
+            if tail and tail.strip():
+                run = etree.Element("p")
+                run.text = tail
+        else:
+            if run is None:
+                run = etree.Element("p")
+            run.append(child)
+            child.tail = tail
+    if run is not None:
+        children.append(run)
+    block[:] = children
