@@ -112,7 +112,10 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
     # A label left alone on its line once the list it named was removed or turned into metadata.
     "chrome:label": _rx(
         r"(?:tags|tagged|categories|category|categorias|categoria|kategorien|etiquetas|filed under|topics|share|"
-        r"updated|advertisement|anzeige|publicidad|publicité)\s*:?",
+        r"updated|advertisement|anzeige|publicidad|publicité|posted in|blog archive|archives?|search|home|"
+        r"comments|rss feed|subscribe to|subscribe)\s*:?",
+        r"(?:post comments|posts|comments) \(atom\)", r"add (?:a |your )?comment", r"view all posts (?:by|in) .{1,60}",
+        r"(?:enlarge|view) (?:photo|image|picture)s?",
     ),
     "chrome:navigation": _rx(
         r"(?:«|←|<)?\s*(?:previous|older|newer|next) (?:post|entry|article)s?\s*(?:»|→|>)?(?::.{1,150})?",
@@ -188,6 +191,26 @@ def _split_list(text: str | None) -> list[str]:
     return [x.strip(" .") for x in _LIST_SPLIT.split(text or "") if x.strip(" .")]
 
 
+# "- October 2012 (17)", "► 2011 (40)", "Personal Tools (98)": one entry of an archive or category widget
+_COUNTED_ENTRY = re.compile(r"[-•*►▼▸]?\s*[^()\s][^()]{0,50}?\s*\((?!1[5-9]\d\d\)|20\d\d\))\d{1,5}\)")  # not "(1978)": a year
+MIN_WIDGET_RUN = 3  # one "Apples (3)" may be prose; three in a row are a widget
+
+
+def counted_entry_runs(lines: list[str]) -> set[int]:
+    """Indexes of lines in runs of counted entries (archive and category widgets)."""
+    found: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate([*lines, ""]):
+        text = collapse_spaces(line)
+        if text and len(text.split()) <= 8 and _COUNTED_ENTRY.fullmatch(text):
+            run.append(i)
+            continue
+        if len(run) >= MIN_WIDGET_RUN:
+            found.update(run)
+        run = []
+    return found
+
+
 class StripChromeLines:
     """Drop chrome lines; a category footer becomes categories and tags."""
 
@@ -195,7 +218,11 @@ class StripChromeLines:
 
     def __call__(self, draft: Draft) -> Draft:
         kept = []
-        for line in draft.lines:
+        widgets = counted_entry_runs(draft.lines)
+        for i, line in enumerate(draft.lines):
+            if i in widgets:
+                draft.remove(STEP, "chrome:archive_list", line)
+                continue
             footer = category_footer(line)
             if footer:
                 cats, tags = footer

@@ -1,6 +1,6 @@
 import pytest
 
-from cleaners.boilerplate import category_footer, chrome_reason
+from cleaners.boilerplate import category_footer, chrome_reason, counted_entry_runs
 from tests.conftest import ARTICLE_TEXT, reasons
 
 
@@ -67,6 +67,8 @@ def test_category_footer_becomes_categories_and_tags(line, cats, tags):
     ("Image 3 of 8", "chrome:gallery"), ("1of/8", "chrome:gallery"), ("Caption", "chrome:gallery"),
     ("Close", "chrome:gallery"), ("Advertisement", "chrome:gallery"),
     ("Tags", "chrome:label"), ("Categorias", "chrome:label"), ("Updated", "chrome:label"),
+    ("Subscribe to:", "chrome:label"), ("Post Comments (Atom)", "chrome:label"), ("Blog Archive", "chrome:label"),
+    ("View all posts by Becky", "chrome:label"), ("Enlarge Photo", "chrome:label"), ("Add comment", "chrome:label"),
 ])
 def test_gallery_buttons_and_lone_labels(line, reason):
     assert chrome_reason(line) == reason
@@ -148,3 +150,10 @@ def test_copyright_lines_and_newsletter_calls(line, reason):
 ])
 def test_prose_about_copyright_is_kept(line):
     assert chrome_reason(line) is None
+
+
+def test_archive_and_category_widgets_go_but_a_bibliography_stays():
+    lines = ["Intro paragraph of the post.", "- Nov 2011 (25)", "- Dec 2011 (22)", "► 2012 (40)", "Personal Tools (98)",
+             "Closing paragraph.", "Orientalism (1978)", "Covering Islam (1981)", "Culture and Imperialism (1993)",
+             "Apples (3)"]
+    assert counted_entry_runs(lines) == {1, 2, 3, 4}
