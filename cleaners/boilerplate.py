@@ -113,7 +113,7 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
     "chrome:label": _rx(
         r"(?:tags|tagged|categories|category|categorias|categoria|kategorien|etiquetas|filed under|topics|share|"
         r"updated|advertisement|anzeige|publicidad|publicité|posted in|blog archive|archives?|search|home|"
-        r"comments|rss feed|subscribe to|subscribe)\s*:?",
+        r"rss feed|subscribe to|subscribe)\s*:?",
         r"(?:post comments|posts|comments) \(atom\)", r"add (?:a |your )?comment", r"view all posts (?:by|in) .{1,60}",
         r"(?:enlarge|view) (?:photo|image|picture)s?",
     ),
