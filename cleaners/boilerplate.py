@@ -120,9 +120,15 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
     "chrome:navigation": _rx(
         r"(?:«|←|<)?\s*(?:previous|older|newer|next) (?:post|entry|article)s?\s*(?:»|→|>)?(?::.{1,150})?",
         r"(?:read more|continue reading|weiterlesen|leer más|lire la suite|baca selengkapnya|devamını oku)\s*(?:»|…|\.\.\.|→)?",
-        r"skip to (?:main )?content|back to top|top of page|home » .{1,100}",
+        r"skip to (?:main )?content|back to (?:the )?top|top of page|home » .{1,100}",
+        r"(?:read on|full story|more|see more|view more)\s*(?:»|>>|>|…|→)", r"(?:read|view) (?:the )?full (?:story|article)",
+        r"contact us|privacy policy|privacy|terms of (?:use|service)|terms and conditions|site ?map|about us|"
+        r"send (?:it|this) to a friend|e-?mail this(?: (?:page|article|story))?|print this(?: (?:page|article|story))?|"
+        r"printer[- ]friendly(?: version)?",
     ),
 }
+# Menu separators around a chrome line: "About us |", "| Contact"
+_EDGE_SEPARATORS = " |·•-–—"
 
 # "This entry was posted in X and tagged Y. Bookmark the permalink." (WordPress Twenty Ten/Eleven)
 _CATEGORY_FOOTER = re.compile(
@@ -157,7 +163,7 @@ _NEWSLETTER_CALL = [re.compile(p, re.IGNORECASE) for p in (
 
 
 def chrome_reason(line: str) -> str | None:
-    text = collapse_spaces(line)
+    text = collapse_spaces(line).strip(_EDGE_SEPARATORS) or collapse_spaces(line)
     if len(text) > 300:
         return None
     for reason, pattern in CHROME_LINES.items():

@@ -16,7 +16,7 @@ from .dom import drop_taxonomy_classes
 from .injected import strip_injected_spam
 from .normalize import fix_text
 from .posts import join_repeated_posts
-from .tables import unwrap_layout_tables
+from .tables import strip_calendar_tables, unwrap_layout_tables
 from .settings import HtmlSettings, SpamSettings
 
 STEP = "html"
@@ -88,6 +88,7 @@ class ExtractHtml:
         draft.comments += comments
         draft.removed += removed
         draft.removed += strip_chrome_blocks(tree)
+        draft.removed += strip_calendar_tables(tree)
         unwrap_layout_tables(tree)
         join_repeated_posts(tree)
         return bool(comments or removed)

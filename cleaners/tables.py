@@ -9,12 +9,33 @@ from __future__ import annotations
 
 from lxml import etree
 
+from .document import Removal
+from .dom import remove_keeping_tail
+from .normalize import collapse_spaces
+
 _TABLES = etree.XPath("//table")
 _BLOCKS = etree.XPath("count(.//p | .//div | .//table | .//ul | .//ol | .//h1 | .//h2 | .//h3 | .//blockquote | .//br)")
 _BLOCK_CHILD = etree.XPath("boolean(.//p | .//div | .//table | .//ul | .//ol | .//h1 | .//h2 | .//h3 | .//h4 | .//blockquote | .//form)")
 _TABLE_PARTS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th"}
 LONG_CELL_CHARS = 200  # a data table's cell is a value or a phrase, not a paragraph
 MIN_BLOCKS = 4  # paragraphs, blocks, line breaks: a cell laid out as a column of the page
+
+
+MIN_CALENDAR_DAYS = 20
+
+
+def strip_calendar_tables(tree: etree._Element) -> list[Removal]:
+    """Blog calendar widgets: a month of day numbers, as a table."""
+    removals = []
+    for table in _TABLES(tree):
+        if table.getparent() is None or table.find(".//table") is not None:
+            continue
+        cells = [collapse_spaces(c.text_content()) for c in table.iter("td", "th")]
+        days = [c for c in cells if c.isdigit() and 1 <= int(c) <= 31]
+        if len(days) >= MIN_CALENDAR_DAYS and len(days) >= 0.6 * len([c for c in cells if c]):
+            removals.append(Removal.of("boilerplate", "chrome:calendar", collapse_spaces(table.text_content())))
+            remove_keeping_tail(table)
+    return removals
 
 
 def _is_layout(table: etree._Element) -> bool:

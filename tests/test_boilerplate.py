@@ -74,6 +74,12 @@ def test_gallery_buttons_and_lone_labels(line, reason):
     assert chrome_reason(line) == reason
 
 
+@pytest.mark.parametrize("line", ["read on >>", "Full story »", "About us |", "| Contact us", "Privacy Policy",
+                                  "Send it to a friend |", "Printer-friendly version", "Back to the top"])
+def test_menu_and_page_tool_lines_are_navigation(line):
+    assert chrome_reason(line) == "chrome:navigation"
+
+
 @pytest.mark.parametrize("line", [
     "Close to the river the houses are older than the church.",
     "Photo: Statia Grossman for DailyCandy",  # a credit line is attribution, not chrome

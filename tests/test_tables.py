@@ -30,3 +30,16 @@ def test_a_data_table_alone_is_left_as_it_is():
     tree = lxml.html.document_fromstring(html)
     assert unwrap_layout_tables(tree) == 0
     assert tree.find(".//td") is not None
+
+
+def test_a_calendar_widget_is_removed_and_audited():
+    from cleaners.tables import strip_calendar_tables
+
+    weeks = "".join("<tr>" + "".join(f"<td>{d}</td>" if d <= 30 else "<td></td>" for d in range(w * 7 + 1, w * 7 + 8)) + "</tr>"
+                    for w in range(5))
+    html = (f"<html><body><p>The post.</p><table id='wp-calendar'><caption>June 2023</caption>{weeks}</table>"
+            "<table><tr><td>12</td><td>Apples</td></tr><tr><td>30</td><td>Pears</td></tr></table></body></html>")
+    tree = lxml.html.document_fromstring(html)
+    removals = strip_calendar_tables(tree)
+    assert [r.reason for r in removals] == ["chrome:calendar"]
+    assert tree.find(".//table[@id='wp-calendar']") is None and "Apples" in tree.text_content()
