@@ -80,6 +80,41 @@ def strip_link_lists(tree: etree._Element) -> list[Removal]:
     return removals
 
 
+_BLOCKS = etree.XPath("//body//div | //body//section | //body//aside | //body//nav | //body//td")
+MIN_BLOCK_LINKS = 3
+LINK_SHARE = 0.5
+MAX_PROSE_CHARS = 300
+MIN_SENTENCE_WORDS = 6
+_TEXT_OUTSIDE_LINKS = etree.XPath(".//text()[not(ancestor::a)][normalize-space()]")  # text outside the links: more is an article with a menu in it  # of the block's text in its links: headline lists, blogrolls, tag clouds
+
+
+def _link_block(element: etree._Element, page_chars: int) -> bool:
+    """A block that is nothing but links: a list of headlines, a blogroll or a tag cloud laid out without a list,
+    beside the article; never one holding the headline or a paragraph of prose."""
+    anchors = [a for a in element.iter("a") if collapse_spaces(a.text_content())]
+    if len(anchors) < MIN_BLOCK_LINKS or element.xpath("boolean(.//h1 | .//p[string-length(normalize-space()) > 200])"):
+        return False
+    text = len(collapse_spaces(element.text_content()))
+    links = sum(len(collapse_spaces(a.text_content())) for a in anchors)
+    prose = text - links
+    if not (0 < text <= _MAX_SHARE * page_chars and links >= LINK_SHARE * text and prose < MAX_PROSE_CHARS):
+        return False
+    # a sentence with links in it ("the file can be downloaded here") is text, however many links
+    return max((len(run.split()) for run in _TEXT_OUTSIDE_LINKS(element)), default=0) < MIN_SENTENCE_WORDS
+
+
+def strip_link_blocks(tree: etree._Element, page_chars: int) -> list[Removal]:
+    removals = []
+    for element in _BLOCKS(tree):
+        if element.getparent() is None or _removed_ancestor(element) or not _link_block(element, page_chars):
+            continue
+        element.set("data-winnow-removed", "chrome:link_block")
+        removals.append(Removal.of(STEP, "chrome:link_block", collapse_spaces(element.text_content())))
+    for element in tree.xpath("//*[@data-winnow-removed]"):
+        remove_keeping_tail(element)
+    return removals
+
+
 def strip_chrome_blocks(tree: etree._Element) -> list[Removal]:
     """Remove chrome blocks from `tree`; the removals, outermost blocks only."""
     page_chars = len(tree.text_content()) or 1
@@ -98,7 +133,7 @@ def strip_chrome_blocks(tree: etree._Element) -> list[Removal]:
     for element in tree.xpath("//*[@data-winnow-removed]"):
         remove_keeping_tail(element)
     # lists of bare links after the named blocks, so that those keep their more precise reason
-    return [r for r in removals + strip_link_lists(tree) if r.chars]
+    return [r for r in removals + strip_link_lists(tree) + strip_link_blocks(tree, page_chars) if r.chars]
 
 
 def _removed_ancestor(element: etree._Element) -> bool:

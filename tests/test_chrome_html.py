@@ -9,7 +9,7 @@ def test_chrome_blocks_are_removed_with_their_reason_and_the_article_stays():
     tree = parse_html(PAGE)
     reasons = {r.reason for r in strip_chrome_blocks(tree)}
     assert reasons == {"chrome:cookie_banner", "chrome:share", "chrome:newsletter", "chrome:author_bio",
-                       "chrome:related", "chrome:advert"}
+                       "chrome:related", "chrome:advert", "chrome:link_block"}  # link_block: the menu
     text = tree.text_content()
     for gone in ("We use cookies", "Share on Facebook", "morning briefing", "joined the paper", "new bus routes"):
         assert gone not in text
@@ -64,3 +64,19 @@ def test_taxonomy_classes_do_not_make_a_post_boilerplate():
     tree = parse_html("<html><body><div class='post tag-rhubarb category-menu s-tag-sidebar' id='p1'>x</div></body></html>")
     drop_taxonomy_classes(tree)
     assert tree.get_element_by_id("p1").get("class") == "post"
+
+
+def test_blocks_of_headline_links_go_and_sentences_with_links_stay():
+    from cleaners.chrome_html import strip_link_blocks
+
+    headlines = "".join(f"<div class='h'><a href='/s{n}'>Storm story number {n} of the night</a> <span>10:0{n} AM</span></div>"
+                        for n in range(5))
+    sentence = ("<div class='note'>The full report <a href='/r'>is here</a>; the <a href='/d'>raw data</a> and the "
+                "<a href='/m'>method notes</a> are published alongside it as <a href='/c'>CSV files</a>.</div>")
+    html = (f"<html><body><article><h1>Storm</h1><p>{'The storm reached the coast at night. ' * 30}</p>{sentence}</article>"
+            f"<div id='latest'>{headlines}</div></body></html>")
+    tree = parse_html(html)
+    removals = strip_link_blocks(tree, len(tree.text_content()))
+    assert [r.reason for r in removals] == ["chrome:link_block"]
+    text = tree.text_content()
+    assert "Storm story number" not in text and "raw data" in text and "reached the coast" in text
