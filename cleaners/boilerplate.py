@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .dates import MONTH_NAMES
 from .document import Draft
 from .normalize import collapse_spaces
 
@@ -34,6 +35,7 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
         r"save my name, email, and website in this browser.{0,80}",
         r"(?:name|email|e-mail|website|comment)\s*\*?(?:\s*\(required\))?:?",
         r"post comment", r"submit comment", r"subscribe to:? post comments \(atom\)",
+        r"(?:blog )?comments powered by(?: disqus)?\.?", r"please enable javascript to view the comments.{0,80}",
         # German, Spanish, French, Portuguese, Indonesian, Turkish, Vietnamese WordPress/Blogger strings
         r"schreibe(?:n sie)? einen kommentar\.?(?: antworten abbrechen)?",
         r"(?:deine|ihre) e-mail-adresse wird nicht veröffentlicht\.?.{0,80}",
@@ -81,18 +83,20 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
         r"share (?:this|on|via)(?: \w+)?:?", r"(?:like|share|tweet|email|print|pin|pocket|whatsapp|telegram) this:?",
         r"(?:tweet|share|like|print|email|e-mail|whatsapp|linkedin|facebook|twitter|reddit|pinterest|telegram)",
         r"like loading\.{0,3}", r"related(?: posts| articles| stories)?:?", r"you (?:may|might) also like:?",
-        r"click to share on \w+(?: \(opens in new window\))?", r"follow us on .{1,40}",
+        r"click to share on \w+(?: \(opens in new window\))?", r"follow us(?: on .{1,40})?!?", r"connect with us(?: on .{1,40})?",
         r"teilen(?: mit)?:?|compartir(?: en)?:?|partager(?: sur)?:?|bagikan:?|paylaş:?|chia sẻ:?",
     ),
     "chrome:newsletter": _rx(
         r"(?:sign[- ]?up|subscribe|register)(?: (?:now|today|here))?(?: (?:to|for))? (?:(?:our|the|my) )?"
         r"(?:free )?(?:newsletter|e-?mail updates|updates|mailing list|daily digest)\b.{0,60}",
-        r"get (?:(?:our|the) )?(?:free )?(?:newsletter|e-?mail updates|updates)(?: \(it's free\))?.{0,40}",
+        r"subscribe to [^.!?]{1,60} by e-?mail",
+        r"get (?:(?:our|the) )?(?:free )?(?:(?:e-?mail )?newsletter|e-?mail updates|updates)(?: \(it's free\))?.{0,40}",
     ),
     "chrome:copyright": _rx(
         r"\|?\s*(?:©|\(c\)).{0,240}",  # starts with the sign
         r"\|?\s*copyright\s*(?:©|\(c\))?\s*\d{4}.{0,240}",  # the word, then a year
         r".{0,120}\ball rights reserved\b.{0,120}",
+        r"(?:proudly )?powered by [\w .-]{1,40}",
     ),
     "chrome:related_link": _rx(
         r"(?:related|related (?:post|posts|article|articles|story|stories|reading)|see also|read also|also read|"
@@ -113,7 +117,7 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
     "chrome:label": _rx(
         r"(?:tags|tagged|categories|category|categorias|categoria|kategorien|etiquetas|filed under|topics|share|"
         r"updated|advertisement|anzeige|publicidad|publicité|posted in|blog archive|archives?|search|home|"
-        r"rss feed|subscribe to|subscribe)\s*:?",
+        r"rss feed|subscribe to|subscribe|register now|sign in|log in|login|main)\s*:?",
         r"(?:post comments|posts|comments) \(atom\)", r"add (?:a |your )?comment", r"view all posts (?:by|in) .{1,60}",
         r"(?:enlarge|view) (?:photo|image|picture)s?",
     ),
@@ -125,6 +129,8 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
         r"contact us|privacy policy|privacy|terms of (?:use|service)|terms and conditions|site ?map|about us|"
         r"send (?:it|this) to a friend|e-?mail this(?: (?:page|article|story))?|print this(?: (?:page|article|story))?|"
         r"printer[- ]friendly(?: version)?",
+        # the neighbouring posts: "« Older title", "Newer title »" (not a «quotation» in French)
+        r"(?:«|‹)\s*[^«».!?]{1,120}", r"(?:[^«».!?\s]+ ){0,7}[^«».!?\s]+\s*(?:»|›)",
     ),
 }
 # Menu separators around a chrome line: "About us |", "| Contact"
@@ -202,13 +208,16 @@ _COUNTED_ENTRY = re.compile(r"[-•*►▼▸]?\s*[^()\s][^()]{0,50}?\s*\((?!1[5
 MIN_WIDGET_RUN = 3  # one "Apples (3)" may be prose; three in a row are a widget
 
 
+_MONTH_ENTRY = re.compile(rf"[-•*►▼▸]?\s*(?:{MONTH_NAMES})\.? (?:19|20)\d\d(?:\s*\(\d{{1,5}}\))?", re.IGNORECASE)
+
+
 def counted_entry_runs(lines: list[str]) -> set[int]:
-    """Indexes of lines in runs of counted entries (archive and category widgets)."""
+    """Indexes of lines in runs of counted entries or months (archive and category widgets)."""
     found: set[int] = set()
     run: list[int] = []
     for i, line in enumerate([*lines, ""]):
         text = collapse_spaces(line)
-        if text and len(text.split()) <= 8 and _COUNTED_ENTRY.fullmatch(text):
+        if text and len(text.split()) <= 8 and (_COUNTED_ENTRY.fullmatch(text) or _MONTH_ENTRY.fullmatch(text)):
             run.append(i)
             continue
         if len(run) >= MIN_WIDGET_RUN:

@@ -69,13 +69,17 @@ def test_category_footer_becomes_categories_and_tags(line, cats, tags):
     ("Tags", "chrome:label"), ("Categorias", "chrome:label"), ("Updated", "chrome:label"),
     ("Subscribe to:", "chrome:label"), ("Post Comments (Atom)", "chrome:label"), ("Blog Archive", "chrome:label"),
     ("View all posts by Becky", "chrome:label"), ("Enlarge Photo", "chrome:label"), ("Add comment", "chrome:label"),
+    ("Get our email newsletter", "chrome:newsletter"), ("Subscribe to The Crafty Crow by Email", "chrome:newsletter"),
+    ("Follow us!", "chrome:share"), ("Connect With Us on Twitter", "chrome:share"),
+    ("powered by WordPress", "chrome:copyright"), ("blog comments powered by Disqus", "chrome:comment_form"),
 ])
 def test_gallery_buttons_and_lone_labels(line, reason):
     assert chrome_reason(line) == reason
 
 
 @pytest.mark.parametrize("line", ["read on >>", "Full story »", "About us |", "| Contact us", "Privacy Policy",
-                                  "Send it to a friend |", "Printer-friendly version", "Back to the top"])
+                                  "Send it to a friend |", "Printer-friendly version", "Back to the top",
+                                  "« Towleroad Talking Points: Election Day 2012", "Autumn Corn Necklace »"])
 def test_menu_and_page_tool_lines_are_navigation(line):
     assert chrome_reason(line) == "chrome:navigation"
 
@@ -84,6 +88,8 @@ def test_menu_and_page_tool_lines_are_navigation(line):
     "Close to the river the houses are older than the church.",
     "Photo: Statia Grossman for DailyCandy",  # a credit line is attribution, not chrome
     "Updated guidance was published by the ministry on Monday.",
+    "« Il faut cultiver notre jardin », dit Candide.",  # a French quotation, not a link to the previous post
+    "Hacker Monthly is a print magazine curated from the top articles of Hacker News. Learn more »",
 ])
 def test_sentences_starting_like_gallery_chrome_are_kept(line):
     assert chrome_reason(line) is None
@@ -161,5 +167,5 @@ def test_prose_about_copyright_is_kept(line):
 def test_archive_and_category_widgets_go_but_a_bibliography_stays():
     lines = ["Intro paragraph of the post.", "- Nov 2011 (25)", "- Dec 2011 (22)", "► 2012 (40)", "Personal Tools (98)",
              "Closing paragraph.", "Orientalism (1978)", "Covering Islam (1981)", "Culture and Imperialism (1993)",
-             "Apples (3)"]
-    assert counted_entry_runs(lines) == {1, 2, 3, 4}
+             "Apples (3)", "November 2009", "October 2009", "September 2009", "In March 2009 we moved."]
+    assert counted_entry_runs(lines) == {1, 2, 3, 4, 10, 11, 12}
