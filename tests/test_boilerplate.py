@@ -167,5 +167,5 @@ def test_prose_about_copyright_is_kept(line):
 def test_archive_and_category_widgets_go_but_a_bibliography_stays():
     lines = ["Intro paragraph of the post.", "- Nov 2011 (25)", "- Dec 2011 (22)", "► 2012 (40)", "Personal Tools (98)",
              "Closing paragraph.", "Orientalism (1978)", "Covering Islam (1981)", "Culture and Imperialism (1993)",
-             "Apples (3)", "November 2009", "October 2009", "September 2009", "In March 2009 we moved."]
-    assert counted_entry_runs(lines) == {1, 2, 3, 4, 10, 11, 12}
+             "Apples (3)", "Then the archive:", "November 2009", "October 2009", "September 2009", "In March 2009 we moved."]
+    assert counted_entry_runs(lines) == {1, 2, 3, 4, 11, 12, 13}
