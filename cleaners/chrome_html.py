@@ -36,6 +36,7 @@ _PATTERNS = {
     reason: re.compile(rf"(?:^|[\s_-])(?:{words})(?:$|[\s_-]|\d)", re.IGNORECASE)
     for reason, words in _KINDS.items()
 }
+_VISIBLE_TEXT = etree.XPath("//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 _CANDIDATES = etree.XPath("//body//*[@class or @id][not(self::body or self::html or self::main or self::article)]")
 # Share of the page's text a chrome block may hold at most: more is the article itself.
 _MAX_SHARE = 0.3
@@ -117,7 +118,7 @@ def strip_link_blocks(tree: etree._Element, page_chars: int) -> list[Removal]:
 
 def strip_chrome_blocks(tree: etree._Element) -> list[Removal]:
     """Remove chrome blocks from `tree`; the removals, outermost blocks only."""
-    page_chars = len(tree.text_content()) or 1
+    page_chars = len("".join(_VISIBLE_TEXT(tree))) or 1  # scripts and styles are not page text
     removals: list[Removal] = []
     for element in _CANDIDATES(tree):
         if element.getparent() is None or _removed_ancestor(element):
