@@ -32,9 +32,30 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# Control characters written as references ("&#151;", "&#26;"): old pages mean windows-1252 by
+# C1 codes, as browsers read them (HTML5 maps &#151; to an em dash); C0 codes are nothing. Left as
+# controls, lxml refuses the text and the page comes out empty.
+_CONTROL_REFERENCE = re.compile(r"&#(?:0*(\d{1,3})|[xX]0*([0-9a-fA-F]{1,2}));")
+_RAW_C1 = re.compile("[\x80-\x9f]")
+
+
+def _control_reference(match: re.Match[str]) -> str:
+    code = int(match.group(1)) if match.group(1) else int(match.group(2), 16)
+    if 0x80 <= code <= 0x9F:
+        return bytes([code]).decode("cp1252", errors="ignore")
+    if code < 0x20 and code not in (0x09, 0x0A, 0x0D):
+        return ""
+    return match.group(0)
+
+
+def _raw_c1(match: re.Match[str]) -> str:
+    return bytes([ord(match.group(0))]).decode("cp1252", errors="ignore")
+
+
 def parse_html(content: str) -> lxml.html.HtmlElement | None:
     # lxml refuses a str that still declares its encoding; the text is decoded already.
     content = _INVALID_XML_CHARS.sub("", _XML_DECLARATION.sub("", content, count=1))
+    content = _RAW_C1.sub(_raw_c1, _CONTROL_REFERENCE.sub(_control_reference, content))
     try:
         return lxml.html.document_fromstring(content, parser=_PARSER)
     except (etree.ParserError, ValueError):

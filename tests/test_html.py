@@ -46,3 +46,11 @@ def test_control_characters_do_not_empty_the_page(cleaner):
     html = f"<html><head><title>T</title></head><body><div><p>{para * 3}</p><p>{para * 2}\x01</p></div></body></html>"
     kind, rec = cleaner.record(html_page(html), RUN)
     assert kind == "article" and "stray control characters from their content systems" in rec["text"]
+
+
+def test_control_character_references_do_not_empty_the_page(cleaner):
+    # "&#151;" is an em dash to every browser, "&#26;" nothing; as controls, lxml refuses the text
+    para = "The bushes around here aren't idiots either&#151;they stay right where they are,&#26; by the road. "
+    html = f"<html><body><table><tr><td>{para * 4}<br><br>{para * 3}</td></tr></table></body></html>"
+    kind, rec = cleaner.record(html_page(html), RUN)
+    assert kind == "article" and "idiots either—they stay" in rec["text"]
