@@ -69,51 +69,47 @@ def _link_list(element: etree._Element) -> bool:
     return bool(text) and links >= 0.9 * len(text) and all(li.find(".//a") is not None for li in items)
 
 
-def strip_link_lists(tree: etree._Element) -> list[Removal]:
+def _strip_matching(tree: etree._Element, candidates: etree.XPath, is_chrome, reason: str) -> list[Removal]:
+    """Remove the outermost candidates `is_chrome` accepts, each audited with `reason`."""
     removals = []
-    for element in _LISTS(tree):
-        if element.getparent() is None or _removed_ancestor(element) or not _link_list(element):
+    for element in candidates(tree):
+        if element.getparent() is None or _removed_ancestor(element) or not is_chrome(element):
             continue
-        element.set("data-winnow-removed", "chrome:link_list")
-        removals.append(Removal.of(STEP, "chrome:link_list", collapse_spaces(element.text_content())))
+        element.set("data-winnow-removed", reason)
+        removals.append(Removal.of(STEP, reason, collapse_spaces(element.text_content())))
     for element in tree.xpath("//*[@data-winnow-removed]"):
         remove_keeping_tail(element)
     return removals
 
 
+def strip_link_lists(tree: etree._Element) -> list[Removal]:
+    return _strip_matching(tree, _LISTS, _link_list, "chrome:link_list")
+
+
 _BLOCKS = etree.XPath("//body//div | //body//section | //body//aside | //body//nav | //body//td")
 MIN_BLOCK_LINKS = 3
-LINK_SHARE = 0.5
-MAX_PROSE_CHARS = 300
-MIN_SENTENCE_WORDS = 6
-_TEXT_OUTSIDE_LINKS = etree.XPath(".//text()[not(ancestor::a)][normalize-space()]")  # text outside the links: more is an article with a menu in it  # of the block's text in its links: headline lists, blogrolls, tag clouds
+LINK_SHARE = 0.5  # of the block's text in its links: headline lists, blogrolls, tag clouds, menus
+MAX_PROSE_CHARS = 300  # text outside the links: more is an article with a menu in it
+MIN_SENTENCE_WORDS = 6  # a run of this many words outside the links is a sentence
+_TEXT_OUTSIDE_LINKS = etree.XPath(".//text()[not(ancestor::a)][normalize-space()]")
 
 
 def _link_block(element: etree._Element, page_chars: int) -> bool:
-    """A block that is nothing but links: a list of headlines, a blogroll or a tag cloud laid out without a list,
-    beside the article; never one holding the headline or a paragraph of prose."""
+    """A block that is mostly links: a list of headlines, a blogroll or a tag cloud laid out without
+    a list, beside the article; never one holding the headline, a paragraph or a sentence of prose."""
     anchors = [a for a in element.iter("a") if collapse_spaces(a.text_content())]
     if len(anchors) < MIN_BLOCK_LINKS or element.xpath("boolean(.//h1 | .//p[string-length(normalize-space()) > 200])"):
         return False
     text = len(collapse_spaces(element.text_content()))
     links = sum(len(collapse_spaces(a.text_content())) for a in anchors)
-    prose = text - links
-    if not (0 < text <= _MAX_SHARE * page_chars and links >= LINK_SHARE * text and prose < MAX_PROSE_CHARS):
+    if not (0 < text <= _MAX_SHARE * page_chars and links >= LINK_SHARE * text and text - links < MAX_PROSE_CHARS):
         return False
     # a sentence with links in it ("the file can be downloaded here") is text, however many links
     return max((len(run.split()) for run in _TEXT_OUTSIDE_LINKS(element)), default=0) < MIN_SENTENCE_WORDS
 
 
 def strip_link_blocks(tree: etree._Element, page_chars: int) -> list[Removal]:
-    removals = []
-    for element in _BLOCKS(tree):
-        if element.getparent() is None or _removed_ancestor(element) or not _link_block(element, page_chars):
-            continue
-        element.set("data-winnow-removed", "chrome:link_block")
-        removals.append(Removal.of(STEP, "chrome:link_block", collapse_spaces(element.text_content())))
-    for element in tree.xpath("//*[@data-winnow-removed]"):
-        remove_keeping_tail(element)
-    return removals
+    return _strip_matching(tree, _BLOCKS, lambda e: _link_block(e, page_chars), "chrome:link_block")
 
 
 def strip_chrome_blocks(tree: etree._Element) -> list[Removal]:
