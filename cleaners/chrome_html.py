@@ -86,7 +86,7 @@ def strip_link_lists(tree: etree._Element) -> list[Removal]:
     return _strip_matching(tree, _LISTS, _link_list, "chrome:link_list")
 
 
-_BLOCKS = etree.XPath("//body//div | //body//section | //body//aside | //body//nav | //body//td")
+_BLOCKS = etree.XPath("//body//div | //body//section | //body//aside | //body//nav | //body//td | //body//p")
 MIN_BLOCK_LINKS = 3
 LINK_SHARE = 0.5  # of the block's text in its links: headline lists, blogrolls, tag clouds, menus
 MAX_PROSE_CHARS = 300  # text outside the links: more is an article with a menu in it

@@ -80,3 +80,14 @@ def test_blocks_of_headline_links_go_and_sentences_with_links_stay():
     assert [r.reason for r in removals] == ["chrome:link_block"]
     text = tree.text_content()
     assert "Storm story number" not in text and "raw data" in text and "reached the coast" in text
+
+
+def test_a_paragraph_of_menu_links_goes_and_a_sentence_citing_sources_stays():
+    from cleaners.chrome_html import strip_link_blocks
+
+    menu = "<p><a href='/'>Home</a> | <a href='/n'>News</a> | <a href='/a'>Archive</a> | <a href='/c'>Contact</a></p>"
+    cited = ("<p>The figures come from <a href='/r'>the annual report</a>, and the regional breakdown from "
+             "<a href='/d'>the open data portal</a> and <a href='/s'>the statistics office</a>, as explained below.</p>")
+    tree = parse_html(f"<html><body><article><h1>T</h1><p>{'Article text here. ' * 40}</p>{cited}</article>{menu}</body></html>")
+    assert [r.text for r in strip_link_blocks(tree, len(tree.text_content()))] == ["Home | News | Archive | Contact"]
+    assert "the open data portal" in tree.text_content()
