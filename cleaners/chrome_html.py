@@ -28,7 +28,9 @@ _KINDS = {
     "chrome:related": r"related|related-?(?:posts|articles|stories|content|links)|yarpp|jp-relatedposts|"
                       r"more-?stories|recommended|read-?next|also-?read|you-?may-?also-?like|most-?(?:read|popular)|"
                       r"popular-?posts|trending",
-    "chrome:author_bio": r"author-?bio|about-?(?:the-?)?author|author-?box|authorbox|author-?info|saboxplugin|"
+    "chrome:sidebar": r"sidebar\d?|side-?bar|sidebar-?wrapper|widget-?area|secondary-?sidebar",
+    "chrome:author_bio": r"author-?bio|about[-_]?(?:the[-_]?)?author|author-?box|authorbox|author-?info|saboxplugin|"
+                         r"profile-?container|profile-?textblock|widget-?profile|"
                          r"author-?card|post-?author-?bio",
     "chrome:advert": r"advert|advertisement|ad-?(?:container|slot|wrapper|unit|banner)|adsbygoogle|sponsor-?box",
 }
@@ -36,6 +38,8 @@ _PATTERNS = {
     reason: re.compile(rf"(?:^|[\s_-])(?:{words})(?:$|[\s_-]|\d)", re.IGNORECASE)
     for reason, words in _KINDS.items()
 }
+# A sidebar only by a whole class or id: "l-sidebar-fixed" names a layout that has one beside the article.
+_PATTERNS["chrome:sidebar"] = re.compile(rf"(?:^|\s)(?:{_KINDS['chrome:sidebar']})(?:$|\s)", re.IGNORECASE)
 _VISIBLE_TEXT = etree.XPath("//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 _CANDIDATES = etree.XPath("//body//*[@class or @id][not(self::body or self::html or self::main or self::article)]")
 # Share of the page's text a chrome block may hold at most: more is the article itself.

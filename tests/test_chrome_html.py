@@ -91,3 +91,16 @@ def test_a_paragraph_of_menu_links_goes_and_a_sentence_citing_sources_stays():
     tree = parse_html(f"<html><body><article><h1>T</h1><p>{'Article text here. ' * 40}</p>{cited}</article>{menu}</body></html>")
     assert [r.text for r in strip_link_blocks(tree, len(tree.text_content()))] == ["Home | News | Archive | Contact"]
     assert "the open data portal" in tree.text_content()
+
+
+def test_a_sidebar_by_name_goes_but_a_layout_that_has_one_keeps_its_article():
+    article = "<p>" + "The ferry timetable changes on Monday, with two extra sailings at weekends. " * 12 + "</p>"
+    about = "<div id='profile-container'><p class='profile-textblock'>I live. I learn. I teach. I write here.</p></div>"
+    html = (f"<html><body><div class='l-sidebar-fixed l-article-body-segment'><h1>Ferries</h1>{article}</div>"
+            f"<div id='sidebar'><h2>Archive</h2><p>Older posts by month and by topic, with a search box.</p></div>"
+            f"<div class='column'>{about}</div></body></html>")
+    tree = parse_html(html)
+    reasons = [r.reason for r in strip_chrome_blocks(tree)]
+    assert reasons == ["chrome:sidebar", "chrome:author_bio"]
+    text = tree.text_content()
+    assert "two extra sailings" in text and "Older posts" not in text and "I live." not in text
