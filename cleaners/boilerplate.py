@@ -169,7 +169,8 @@ _NEWSLETTER_CALL = [re.compile(p, re.IGNORECASE) for p in (
 
 
 def chrome_reason(line: str) -> str | None:
-    text = collapse_spaces(line).strip(_EDGE_SEPARATORS) or collapse_spaces(line)
+    collapsed = collapse_spaces(line)
+    text = collapsed.strip(_EDGE_SEPARATORS) or collapsed
     if len(text) > 300:
         return None
     for reason, pattern in CHROME_LINES.items():
@@ -204,11 +205,12 @@ def _split_list(text: str | None) -> list[str]:
 
 
 # "- October 2012 (17)", "► 2011 (40)", "Personal Tools (98)": one entry of an archive or category widget
-_COUNTED_ENTRY = re.compile(r"[-•*►▼▸]?\s*[^()\s][^()]{0,50}?\s*\((?!1[5-9]\d\d\)|20\d\d\))\d{1,5}\)")  # not "(1978)": a year
-MIN_WIDGET_RUN = 3  # one "Apples (3)" may be prose; three in a row are a widget
-
-
+# and "November 2009": one of a list of months. A count is never a year: "Orientalism (1978)" is a book.
+_COUNTED_ENTRY = re.compile(r"[-•*►▼▸]?\s*[^()\s][^()]{0,50}?\s*\((?!1[5-9]\d\d\)|20\d\d\))\d{1,5}\)")
 _MONTH_ENTRY = re.compile(rf"[-•*►▼▸]?\s*(?:{MONTH_NAMES})\.? (?:19|20)\d\d(?:\s*\(\d{{1,5}}\))?", re.IGNORECASE)
+
+
+MIN_WIDGET_RUN = 3  # one "Apples (3)" may be prose; three in a row are a widget
 
 
 def counted_entry_runs(lines: list[str]) -> set[int]:
@@ -252,4 +254,3 @@ class StripChromeLines:
             kept.append(line)
         draft.lines = kept
         return draft
-

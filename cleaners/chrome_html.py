@@ -12,7 +12,7 @@ import re
 from lxml import etree
 
 from .document import Removal
-from .dom import TAXONOMY_CLASS, remove_keeping_tail
+from .dom import remove_keeping_tail, visible_text
 from .normalize import collapse_spaces
 
 STEP = "boilerplate"
@@ -40,7 +40,6 @@ _PATTERNS = {
 }
 # A sidebar only by a whole class or id: "l-sidebar-fixed" names a layout that has one beside the article.
 _PATTERNS["chrome:sidebar"] = re.compile(rf"(?:^|\s)(?:{_KINDS['chrome:sidebar']})(?:$|\s)", re.IGNORECASE)
-_VISIBLE_TEXT = etree.XPath("//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 _CANDIDATES = etree.XPath("//body//*[@class or @id][not(self::body or self::html or self::main or self::article)]")
 # Share of the page's text a chrome block may hold at most: more is the article itself.
 _MAX_SHARE = 0.3
@@ -50,10 +49,12 @@ _POST_CLASS = {"hentry", "h-entry", "type-post", "post"}
 
 
 def chrome_kind(element: etree._Element) -> str | None:
+    """The chrome its class or id names. Taxonomy classes ("tag-share") are gone by now:
+    cleaners.dom.drop_taxonomy_classes runs first."""
     classes = (element.get("class") or "").split()
     if _POST_CLASS.intersection(c.lower() for c in classes):
-        return None  # the post itself, whatever its tags say
-    names = " ".join([c for c in classes if not TAXONOMY_CLASS.match(c)] + [element.get("id") or ""])
+        return None  # the post itself, whatever else its classes say
+    names = " ".join([*classes, element.get("id") or ""])
     for reason, pattern in _PATTERNS.items():
         if pattern.search(names):
             return reason
@@ -118,7 +119,7 @@ def strip_link_blocks(tree: etree._Element, page_chars: int) -> list[Removal]:
 
 def strip_chrome_blocks(tree: etree._Element) -> list[Removal]:
     """Remove chrome blocks from `tree`; the removals, outermost blocks only."""
-    page_chars = len("".join(_VISIBLE_TEXT(tree))) or 1  # scripts and styles are not page text
+    page_chars = len(visible_text(tree)) or 1  # scripts and styles are not page text
     removals: list[Removal] = []
     for element in _CANDIDATES(tree):
         if element.getparent() is None or _removed_ancestor(element):

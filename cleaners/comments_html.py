@@ -810,7 +810,7 @@ def _read_item(thread: _Thread, item) -> _Read:
     if ping:
         thread.consumed.add(item)
         return _Read(None, [ping])
-    before = set(thread.consumed)
+    before = {n for n in item.iter() if n in thread.consumed}  # bounded by the item, not the thread
     author, published = _read_head(thread, item)
     byline = _printed_header(thread, item, before)
     lines, removals = _read_text(thread, item)
@@ -827,7 +827,8 @@ def _read_item(thread: _Thread, item) -> _Read:
 def _printed_header(thread: _Thread, item, before: set) -> str | None:
     """The text of the nodes the author and date were read from, in page order."""
     nodes = [n for n in item.iter() if n in thread.consumed and n not in before and thread.owned(n, item)]
-    nodes = [n for n in nodes if not any(a in nodes for a in n.iterancestors())]
+    inside = set(nodes)
+    nodes = [n for n in nodes if not any(a in inside for a in n.iterancestors())]
     parts = []
     for node in nodes:
         parts.append(" ".join(render_lines(node)))

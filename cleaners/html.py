@@ -39,23 +39,23 @@ _CONTROL_REFERENCE = re.compile(r"&#(?:0*(\d{1,3})|[xX]0*([0-9a-fA-F]{1,2}));")
 _RAW_C1 = re.compile("[\x80-\x9f]")
 
 
+def _as_cp1252(code: int) -> str:
+    return bytes([code]).decode("cp1252", errors="ignore")  # the five codes cp1252 leaves undefined: nothing
+
+
 def _control_reference(match: re.Match[str]) -> str:
     code = int(match.group(1)) if match.group(1) else int(match.group(2), 16)
     if 0x80 <= code <= 0x9F:
-        return bytes([code]).decode("cp1252", errors="ignore")
+        return _as_cp1252(code)
     if code < 0x20 and code not in (0x09, 0x0A, 0x0D):
         return ""
     return match.group(0)
 
 
-def _raw_c1(match: re.Match[str]) -> str:
-    return bytes([ord(match.group(0))]).decode("cp1252", errors="ignore")
-
-
 def parse_html(content: str) -> lxml.html.HtmlElement | None:
     # lxml refuses a str that still declares its encoding; the text is decoded already.
     content = _INVALID_XML_CHARS.sub("", _XML_DECLARATION.sub("", content, count=1))
-    content = _RAW_C1.sub(_raw_c1, _CONTROL_REFERENCE.sub(_control_reference, content))
+    content = _RAW_C1.sub(lambda m: _as_cp1252(ord(m.group(0))), _CONTROL_REFERENCE.sub(_control_reference, content))
     try:
         return lxml.html.document_fromstring(content, parser=_PARSER)
     except (etree.ParserError, ValueError):

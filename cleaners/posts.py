@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import lxml.etree
 import lxml.html
 from trafilatura.xpaths import BODY_XPATH
+
+from .dom import remove_keeping_tail, visible_chars
 
 # class names themes give to one post in a list of posts
 _POST_CLASS = {"post", "entry", "hentry", "blogpost", "blog-post", "type-post", "post-outer", "date-outer",
@@ -21,12 +22,7 @@ _POST_CLASS = {"post", "entry", "hentry", "blogpost", "blog-post", "type-post", 
 MIN_POST_CHARS = 300  # a teaser or a related-story box is shorter
 MIN_POSTS = 2
 MIN_PAGE_SHARE = 0.4  # the posts are the page, not a sidebar of it
-_VISIBLE_TEXT = lxml.etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 WRAPPER_CLASS = "entry-content winnow-posts"
-
-
-def _text_chars(element: lxml.html.HtmlElement) -> int:
-    return len(" ".join("".join(_VISIBLE_TEXT(element)).split()))
 
 
 def _candidate_groups(tree: lxml.html.HtmlElement) -> list[list]:
@@ -53,10 +49,12 @@ def _outermost(members: list) -> list:
 def join_repeated_posts(tree: lxml.html.HtmlElement) -> int:
     """Gather the page's posts or body chunks into one container; the number gathered (0: none)."""
     body = tree.find("body")
-    page_chars = _text_chars(body if body is not None else tree)
+    page_chars = visible_chars(body if body is not None else tree)
     best, best_chars = None, 0
     for members in _candidate_groups(tree):
-        sizes = [_text_chars(m) for m in members]
+        if len(members) < MIN_POSTS:
+            continue  # most groups are one element: no text to measure
+        sizes = [visible_chars(m) for m in members]
         if sum(s >= MIN_POST_CHARS for s in sizes) < MIN_POSTS:
             continue
         total = sum(sizes)
@@ -77,18 +75,5 @@ def _gather(members: list) -> None:
         moved = members
     parent.insert(parent.index(members[0]), wrapper)
     for element in moved:
-        tail, element.tail = element.tail, None
-        _keep_tail(element, tail)
+        remove_keeping_tail(element)  # text after it stays where it was
         wrapper.append(element)
-
-
-def _keep_tail(element, tail: str | None) -> None:
-    """Text after an element stays where it was when the element moves away."""
-    if not tail:
-        return
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent = element.getparent()
-        parent.text = (parent.text or "") + tail

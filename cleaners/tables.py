@@ -14,13 +14,14 @@ from .dom import remove_keeping_tail
 from .normalize import collapse_spaces
 
 _TABLES = etree.XPath("//table")
-_BLOCKS = etree.XPath("count(.//p | .//div | .//table | .//ul | .//ol | .//h1 | .//h2 | .//h3 | .//blockquote | .//br)")
-_BLOCK_CHILD = etree.XPath("boolean(.//p | .//div | .//table | .//ul | .//ol | .//h1 | .//h2 | .//h3 | .//h4 | .//blockquote | .//form)")
+_BLOCK_TAGS = ("p", "div", "table", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "form",
+               "pre", "hr", "center", "section", "article", "aside", "nav", "header", "footer")
+_ANY_BLOCK = " | ".join(f".//{tag}" for tag in _BLOCK_TAGS)
+_BLOCKS = etree.XPath(f"count({_ANY_BLOCK} | .//br)")
+_BLOCK_CHILD = etree.XPath(f"boolean({_ANY_BLOCK})")
 _TABLE_PARTS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th"}
 LONG_CELL_CHARS = 200  # a data table's cell is a value or a phrase, not a paragraph
 MIN_BLOCKS = 4  # paragraphs, blocks, line breaks: a cell laid out as a column of the page
-
-
 MIN_CALENDAR_DAYS = 20
 
 
@@ -72,10 +73,6 @@ def _inside_data_table(element, table, layout: list) -> bool:
         if ancestor not in layout:
             return True
     return False
-
-
-_BLOCK_TAGS = {"p", "div", "table", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "form",
-               "pre", "hr", "center", "section", "article", "aside", "nav", "header", "footer"}
 
 
 def _wrap_loose_text(block: etree._Element) -> None:
