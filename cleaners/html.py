@@ -9,6 +9,7 @@ from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
+from .blocks import wrap_loose_text
 from .chrome_html import strip_chrome_blocks
 from .comments_html import extract_html_comments
 from .document import Draft, Drop
@@ -111,6 +112,7 @@ class ExtractHtml:
         draft.removed += strip_chrome_blocks(tree)
         draft.removed += strip_calendar_tables(tree)
         unwrap_layout_tables(tree)
+        wrap_loose_text(tree)
         join_repeated_posts(tree)
         return bool(comments or removed)
 

@@ -56,8 +56,6 @@ def unwrap_layout_tables(tree: etree._Element) -> int:
         # a cell of running text (inline markup, line breaks) is a paragraph; anything else a block
         cell = element.tag in ("td", "th")
         element.tag = "p" if cell and not _BLOCK_CHILD(element) else "div"
-        if cell and element.tag == "div":
-            _wrap_loose_text(element)
         for attribute in ("colspan", "rowspan", "cellpadding", "cellspacing", "border", "width", "valign", "align"):
             element.attrib.pop(attribute, None)
     return len(layout)
@@ -73,31 +71,3 @@ def _inside_data_table(element, table, layout: list) -> bool:
         if ancestor not in layout:
             return True
     return False
-
-
-def _wrap_loose_text(block: etree._Element) -> None:
-    """Runs of text and inline markup between the blocks of a cell become paragraphs: loose text
-    in a div is easily passed over by an extractor, in a table cell it was not."""
-    children, run = [], None
-    if block.text and block.text.strip():
-        run = etree.Element("p")
-        run.text = block.text
-    block.text = None
-    for child in list(block):
-        tail, child.tail = child.tail, None
-        if isinstance(child.tag, str) and child.tag in _BLOCK_TAGS:
-            if run is not None:
-                children.append(run)
-            children.append(child)
-            run = None
-            if tail and tail.strip():
-                run = etree.Element("p")
-                run.text = tail
-        else:
-            if run is None:
-                run = etree.Element("p")
-            run.append(child)
-            child.tail = tail
-    if run is not None:
-        children.append(run)
-    block[:] = children
