@@ -49,3 +49,18 @@ def drop_taxonomy_classes(tree: etree._Element) -> None:
         kept = [c for c in classes if not _TAXONOMY_CLASS.match(c)]
         if len(kept) != len(classes):
             element.set("class", " ".join(kept))
+
+
+_KEEPS_WHITESPACE = frozenset({"pre", "textarea", "script", "style", "code", "listing", "plaintext", "xmp"})
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n][\s]*")
+
+
+def join_source_lines(tree: etree._Element) -> None:
+    """Line breaks in the HTML source are spaces to a browser: a hard-wrapped paragraph is one
+    paragraph, and the feed writes one paragraph per line. <pre> and its kind keep theirs."""
+    kept = {e for keeper in tree.iter(*_KEEPS_WHITESPACE) for e in keeper.iter()}
+    for element in tree.iter():
+        if element.text and element not in kept and isinstance(element.tag, str):
+            element.text = _LINE_BREAKS.sub(" ", element.text)
+        if element.tail and element.getparent() not in kept:
+            element.tail = _LINE_BREAKS.sub(" ", element.tail)

@@ -13,7 +13,7 @@ from .blocks import wrap_loose_text
 from .chrome_html import strip_chrome_blocks
 from .comments_html import extract_html_comments
 from .document import Draft, Drop
-from .dom import drop_taxonomy_classes
+from .dom import drop_taxonomy_classes, join_source_lines
 from .injected import strip_injected_spam
 from .normalize import fix_text
 from .posts import join_repeated_posts
@@ -114,6 +114,8 @@ class ExtractHtml:
         unwrap_layout_tables(tree)
         wrap_loose_text(tree)
         join_repeated_posts(tree)
+        # last: the steps before read the source's line breaks (comment and chrome lines)
+        join_source_lines(tree)
         return bool(comments or removed)
 
 

@@ -45,3 +45,38 @@ def test_list_items_and_paragraphs_are_not_rewrapped():
     wrap_loose_text(tree)
     assert tree.find(".//li/p") is None
     assert tree.find(".//p/p") is None
+
+
+SHORT_NOTICE = """<html><head><title>Village hall notes</title></head><body>
+<h1>Village hall notes</h1>
+The hall committee met on Tuesday and agreed to repaint the main room
+before the spring fair. Volunteers are asked to bring brushes and old
+clothes on the first Saturday of March, from nine in the morning.<p>
+<h2>Heating</h2>
+The boiler was serviced in January and the engineer says it will last
+another two winters at most; the committee will ask the parish council
+for a grant towards a new one before next autumn.<p>
+</body></html>"""
+
+
+def test_a_hard_wrapped_paragraph_is_one_line_of_the_feed_text(cleaner):
+    # a short page: the extractor's fallback path, which kept the source's line breaks
+    kind, rec = cleaner.record(html_page(SHORT_NOTICE), RUN)
+    assert kind == "article"
+    assert rec["text"].split("\n") == [
+        "The hall committee met on Tuesday and agreed to repaint the main room before the spring fair. "
+        "Volunteers are asked to bring brushes and old clothes on the first Saturday of March, from nine in the morning.",
+        "Heating",
+        "The boiler was serviced in January and the engineer says it will last another two winters at most; "
+        "the committee will ask the parish council for a grant towards a new one before next autumn.",
+    ]
+
+
+def test_preformatted_text_keeps_its_line_breaks():
+    from cleaners.dom import join_source_lines
+
+    tree = lxml.html.fromstring("<div><p>one\ntwo</p><pre>a\n  b<b>c\nd</b></pre>tail\nend</div>")
+    join_source_lines(tree)
+    assert tree.find("p").text == "one two"
+    assert tree.find("pre").text_content() == "a\n  bc\nd"
+    assert tree.find("pre").tail == "tail end"
