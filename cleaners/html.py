@@ -15,6 +15,7 @@ from .comments_html import extract_html_comments
 from .document import Draft, Drop
 from .dom import drop_taxonomy_classes, join_source_lines
 from .injected import strip_injected_spam
+from .metadata import MarkupDates, correct_published, read_markup_dates
 from .normalize import fix_text
 from .posts import join_repeated_posts
 from .tables import strip_calendar_tables, unwrap_layout_tables
@@ -82,6 +83,7 @@ class ExtractHtml:
         tree = parse_html(draft.page.content)
         if tree is None:
             return Drop("unreadable", "the HTML could not be parsed")
+        marks = read_markup_dates(tree)  # before our DOM work removes the post's meta line
         section_found = self._strip_tree(tree, draft)
         doc = bare_extraction(
             tree,
@@ -96,7 +98,7 @@ class ExtractHtml:
             if draft.spam_chars:
                 return draft  # nothing but spam: the filter step rejects it as spam_page
             return Drop("empty", "no main text found in the HTML")
-        _take_extraction(doc, draft, self.settings.include_comments)
+        _take_extraction(doc, draft, self.settings.include_comments, marks)
         return draft
 
     def _strip_tree(self, tree: lxml.html.HtmlElement, draft: Draft) -> bool:
@@ -119,14 +121,14 @@ class ExtractHtml:
         return bool(comments or removed)
 
 
-def _take_extraction(doc: Document, draft: Draft, include_comments: bool) -> None:
+def _take_extraction(doc: Document, draft: Draft, include_comments: bool, marks: MarkupDates) -> None:
     draft.lines = fix_text(doc.text).split("\n")
     comments = fix_text(doc.comments or "") if include_comments else ""
     draft.comment_block = comments.split("\n") if comments else []
     draft.title = draft.title or (fix_text(doc.title) if doc.title else None)
     draft.author = fix_text(doc.author) if doc.author else None
-    draft.published = doc.date
+    draft.published = correct_published(doc.date, marks)
     draft.url = draft.page.url or doc.url
     draft.site = site_of(draft.url) or doc.hostname
     draft.categories = list(doc.categories or [])
-    draft.tags = list(doc.tags or [])
+    draft.tags = list(doc.tags or marks.tags)

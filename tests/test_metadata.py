@@ -1,0 +1,62 @@
+from pathlib import Path
+
+import lxml.html
+
+from cleaners.metadata import correct_published, read_markup_dates
+from tests.conftest import RUN, html_page
+
+PAGE = Path(__file__).parent / "fixtures" / "html" / "metadata_post.html"
+
+
+def test_a_post_gives_its_publication_date_not_the_sites_last_update(cleaner):
+    kind, rec = cleaner.record(html_page(PAGE.read_text(encoding="utf-8")), RUN)
+    assert kind == "article"
+    # the page's only dated meta is article:modified_time, and a "Last updated" line heads it
+    assert rec["published"] == "2021-03-14"
+    assert rec["title"] == "Why the library kept its card catalogue"
+    assert rec["author"] == "Ruth Calder"
+    assert rec["url"] == "https://northfield-courier.example.com/2021/03/library-card-catalogue/"
+    assert rec["site"] == "northfield-courier.example.com"
+    assert rec["categories"] == ["Local history"]
+    assert rec["tags"] == ["libraries"]  # rel="tag", not a /tag/ URL trafilatura knows
+
+
+def test_the_author_is_never_a_commenter(cleaner):
+    html = PAGE.read_text(encoding="utf-8").replace(
+        '<span class="byline">By <a class="url fn n" rel="author" href="/author/ruth/">Ruth Calder</a></span>', "")
+    kind, rec = cleaner.record(html_page(html), RUN)
+    assert [c["author"] for c in rec["comments"]] == ["Margaret Ellison", "Tom Reyes"]
+    assert rec["author"] is None  # the post names nobody; the commenters are not its author
+
+
+def _marks(html: str):
+    return read_markup_dates(lxml.html.document_fromstring(html))
+
+
+def test_json_ld_publication_date_wins_over_a_modification_date():
+    marks = _marks('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+                   '"datePublished": "2012-07-23T19:42:06Z", "dateModified": "2012-07-24T08:00:00Z"}</script>'
+                   "</head><body><p>x</p></body></html>")
+    assert marks.published == ["2012-07-23"] and marks.modified == {"2012-07-24"}
+    assert correct_published("2012-07-24", marks) == "2012-07-23"
+
+
+def test_a_date_htmldate_found_is_kept_when_nothing_says_it_was_a_modification():
+    marks = _marks('<html><body><p>Posted <time class="entry-date published" datetime="2020-05-01">May 1</time></p>'
+                   '<p>Last updated: 3 June 2020</p></body></html>')
+    assert marks.published == ["2020-05-01"] and marks.modified == {"2020-06-03"}
+    assert correct_published("2020-04-30", marks) == "2020-04-30"
+    assert correct_published("2020-06-03", marks) == "2020-05-01"  # the "Last updated" line's date
+    assert correct_published(None, marks) == "2020-05-01"
+    assert correct_published(None, _marks("<html><body><p>x</p></body></html>")) is None
+
+
+def test_an_updated_time_element_is_not_a_publication_date():
+    marks = _marks('<html><body><div class="entry-meta"><time class="entry-date published" datetime="2019-02-02">'
+                   '</time><time class="updated" datetime="2021-09-09"></time></div></body></html>')
+    assert marks.published == ["2019-02-02"]
+
+
+def test_a_tag_cloud_is_not_the_posts_tags():
+    cloud = "".join(f'<a rel="tag" href="/tag/t{i}/">t{i}</a>' for i in range(40))
+    assert _marks(f"<html><body><p>x</p><div class='widget'>{cloud}</div></body></html>").tags == []
