@@ -116,6 +116,7 @@ def article_record(draft: Draft, run: dict[str, str]) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "id": stable_id(draft.url, page.source),
+        "revision": 1,  # the dedup step numbers re-crawls of a page already in the feed
         "url": draft.url,
         "site": draft.site,
         "title": draft.title,

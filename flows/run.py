@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from cleaners import Cleaner, CleaningSettings
+from cleaners.dedup import Decisions, Signature, signature_of
 from cleaners.document import Page, rejected_record
 
 from .config import Settings
+from .dedup import DedupSummary, deduplicate
 from .sinks import ARTICLES, REJECTED, RUNS, STAGING, PartWriter, publish, write_json_atomic
 from .sources import InputFile, Unreadable, discover, read_pages
-from .state import SeenInputs, record_processed, state_path
+from .state import SeenInputs, record_run, state_path
 
 try:
     PIPELINE_VERSION = version("winnow")
@@ -57,6 +59,7 @@ class BatchManifest:
     skipped: int = 0
     seconds: float = 0.0
     slowest: list[tuple[float, str]] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)  # of the articles, for the dedup step
 
 
 def plan_batches(files: list[InputFile], pages: int, size: int) -> list[list[InputFile]]:
@@ -78,7 +81,8 @@ def plan_batches(files: list[InputFile], pages: int, size: int) -> list[list[Inp
 def clean_batch(spec: BatchSpec) -> BatchManifest:
     """Clean every record of the batch's files into two staged parts (articles, rejected)."""
     started = time.perf_counter()
-    cleaner = Cleaner(CleaningSettings.model_validate(spec.cleaning))
+    cleaning = CleaningSettings.model_validate(spec.cleaning)
+    cleaner = Cleaner(cleaning)
     seen = SeenInputs(Path(spec.state_db))
     staging = Path(spec.staging)
     articles = PartWriter(staging / f"{spec.index:05d}-articles", spec.compress)
@@ -96,6 +100,8 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
                 kind, record = _record_of(item, cleaner, spec.run)
                 timings.append((time.perf_counter() - page_started, item.source))
                 (articles if kind == "article" else rejected).write(record)
+                if kind == "article" and cleaning.dedup.enabled:
+                    manifest.signatures.append(signature_of(record, cleaning.dedup))
                 manifest.outcomes.append((item.sha256, item.source, kind, record.get("reason"), record["id"]))
     finally:
         seen.close()
@@ -177,16 +183,22 @@ def clean_pass(
         if on_batch:
             on_batch(manifest, len(specs))
     manifests.sort(key=lambda m: m.index)
-    published = commit(manifests, clean_dir, run)
+    decisions, summary = None, DedupSummary()
+    if settings.dedup.enabled:
+        decisions, summary = deduplicate(manifests, state_path(clean_dir), settings)
+    published = commit(manifests, clean_dir, run, decisions, settings)
     shutil.rmtree(staging, ignore_errors=True)
     _remove_if_empty(clean_dir / STAGING)
     report = run_report(run, files, manifests, published, time.perf_counter() - started, raw_dir, clean_dir)
+    report["dedup"] = summary.as_dict()
     write_json_atomic(clean_dir / RUNS / f"{run['run_id']}.json", report)
     return report
 
 
-def commit(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str]) -> list[str]:
-    """Publish the staged parts in batch order, then remember their inputs as processed."""
+def commit(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str], decisions: Decisions | None,
+           settings: Settings) -> list[str]:
+    """Publish the staged parts in batch order, then remember the run: its inputs as processed,
+    what it kept as the dedup index of later runs."""
     published = []
     for manifest in manifests:
         for staged, folder in ((manifest.articles_part, ARTICLES), (manifest.rejected_part, REJECTED)):
@@ -197,8 +209,9 @@ def commit(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str])
         (sha, source, outcome, reason, record_id, run["run_id"])
         for m in manifests for sha, source, outcome, reason, record_id in m.outcomes if sha
     ]
-    if rows:
-        record_processed(state_path(clean_dir), rows)
+    if rows or decisions is not None:
+        signatures = [s for m in manifests for s in m.signatures]
+        record_run(state_path(clean_dir), rows, signatures, decisions, run["run_id"], settings.dedup)
     return published
 
 

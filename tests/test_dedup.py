@@ -1,0 +1,74 @@
+import random
+
+from cleaners.dedup import (MemoryIndex, comment_key, decide, hash64, line_key, signature_of, similarity,
+                            strip_site_repeats, text_key)
+from cleaners.settings import DedupSettings
+from tests.sitegen import article
+
+SETTINGS = DedupSettings()
+
+
+def _record(article_id, text, *, site="a.example", fetched_at=None, comments=(), source=None):
+    return {"id": article_id, "text": text, "site": site, "url": f"https://{site}/{article_id}",
+            "schema_version": "1", "revision": 1,
+            "comments": [{"id": f"c{i}", "author": None, "text": t, "parent": p} for i, (t, p) in enumerate(comments)],
+            "provenance": {"source": source or f"{article_id}.html", "fetched_at": fetched_at, "removed": []}}
+
+
+def _sig(*args, **kw):
+    return signature_of(_record(*args, **kw), SETTINGS)
+
+
+def test_exact_key_ignores_case_spacing_and_punctuation():
+    assert text_key("Hello,  World!\nAgain.") == text_key("hello world again")
+    assert text_key("hello world") != text_key("hello there world")
+
+
+def test_comment_key_ignores_the_links_a_spammer_varies():
+    assert comment_key("Great post! See http://a.example/x") == comment_key("great post see https://b.example/y?z=1")
+
+
+def test_similarity_follows_the_share_of_shared_shingles():
+    rng = random.Random(1)
+    text = "\n".join(article(rng))
+    other = "\n".join(article(rng))
+    assert similarity(_sig("a", text).minhash, _sig("b", text).minhash) == 1.0
+    assert similarity(_sig("a", text).minhash, _sig("b", other).minhash) < 0.1
+
+
+def test_the_kept_copy_is_earliest_fetched_then_longest_whatever_the_input_order():
+    rng = random.Random(2)
+    text = "\n".join(article(rng))
+    sigs = [_sig("late", text, fetched_at="2021-05-01"), _sig("early", text, fetched_at="2021-01-01"),
+            _sig("unknown", text), _sig("early-long", text + "\nOne more line at the end of it.", fetched_at="2021-01-01")]
+    for order in (sigs, sigs[::-1], sigs[1:] + sigs[:1]):
+        decisions = decide(order, MemoryIndex(SETTINGS), SETTINGS)
+        kept = [s for s, d in decisions.by_source.items() if d.status == "keep"]
+        assert kept == ["early-long.html"]
+        assert {d.duplicate_of for d in decisions.by_source.values() if d.status == "duplicate"} == {"early-long"}
+
+
+def test_earlier_runs_keep_their_articles_and_count_revisions():
+    rng = random.Random(3)
+    text = "\n".join(article(rng))
+    index = MemoryIndex(SETTINGS)
+    first = [_sig("p1", text, source="run1")]
+    index.remember(first, decide(first, index, SETTINGS))
+    second = [_sig("p1", text + "\nAn update.", source="run2"), _sig("p2", text, source="copy", fetched_at="2000-01-01")]
+    decisions = decide(second, index, SETTINGS)
+    assert decisions.by_source["run2"].revision == 2
+    # fetched earlier, but the article already in the feed stays the kept one
+    assert (decisions.by_source["copy"].status, decisions.by_source["copy"].duplicate_of) == ("duplicate", "p1")
+
+
+def test_removing_a_spam_comment_rethreads_its_replies():
+    spam = "Buy cheap pills online at the best prices anywhere today"
+    record = _record("p", "Body line one.\nSubscribe to the parish newsletter every month.",
+                     comments=[("A real first comment here.", None), (spam, "c0"), ("A reply to the spam.", "c1")])
+    template = {hash64(line_key("SUBSCRIBE to the parish newsletter, every month"))}
+    strip_site_repeats(record, template, {hash64(comment_key(spam))}, SETTINGS)
+    assert record["text"] == "Body line one."
+    assert [c["text"] for c in record["comments"]] == ["A real first comment here.", "A reply to the spam."]
+    assert record["comments"][1]["parent"] == "c0"  # answered the spam, which answered c0
+    reasons = [r["reason"] for r in record["provenance"]["removed"]]
+    assert reasons == ["template:site_line", "comment:site_spam"]
