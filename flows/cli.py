@@ -125,9 +125,14 @@ def print_summary(report: dict[str, Any], tracked: bool) -> None:
     table.add_row("pages in", str(report["records_in"]))
     table.add_row("already processed (skipped)", str(report["skipped_already_processed"]))
     table.add_row("articles out", str(report["articles"]))
+    dedup = report.get("dedup") or {}
+    if dedup.get("revisions"):
+        table.add_row("  new revisions of earlier pages", str(dedup["revisions"]))
     table.add_row("rejected", str(report["rejected"]))
     for reason, count in report["rejected_by_reason"].items():
         table.add_row(f"  {reason}", str(count))
+    for reason, count in (dedup.get("removed") or {}).items():
+        table.add_row(f"removed: {reason}", str(count))
     table.add_row("time", f"{report['seconds']:.2f} s")
     table.add_row("mode", "tracked Prefect flow run" if tracked else "direct (no Prefect server configured)")
     err.print(table)
