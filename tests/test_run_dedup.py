@@ -146,3 +146,41 @@ def test_template_evidence_accumulates_across_runs(tmp_path):
     clean_pass(Settings(), raw, out)
     latest = [a for a in read_feed(out, "articles") if a["url"].endswith(("post-4", "post-5"))]
     assert len(latest) == 2 and not any(FOOTER in a["text"] for a in latest)
+
+
+def _state_rows(db):
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in ("processed", "articles", "lsh", "minhashes", "site_lines")}
+    finally:
+        conn.close()
+
+
+def test_an_interrupted_run_changes_neither_the_state_nor_the_feed(tmp_path, monkeypatch):
+    import pytest
+
+    import flows.run
+    from flows.state import state_path
+
+    rng = random.Random(11)
+    raw, out = tmp_path / "raw", tmp_path / "clean"
+    write_jsonl(raw / "day1.jsonl", [record("https://a.example/1", "One", article(rng))])
+    clean_pass(Settings(), raw, out)
+    before = _state_rows(state_path(out))
+    write_jsonl(raw / "day2.jsonl", [record("https://a.example/2", "Two", article(rng))])
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed while publishing")
+
+    monkeypatch.setattr(flows.run, "publish", crash)
+    with pytest.raises(KeyboardInterrupt):
+        clean_pass(Settings(), raw, out)
+    monkeypatch.undo()
+    assert len(read_feed(out, "articles")) == 1
+    assert _state_rows(state_path(out)) == before
+    report = clean_pass(Settings(), raw, out)  # the next run does what the interrupted one did not
+    assert (report["articles"], report["skipped_already_processed"]) == (1, 1)
+    assert len(read_feed(out, "articles")) == 2
