@@ -5,8 +5,11 @@ Field names of Article, Comment and Rejection follow the feed contract (DESIGN Â
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import urlsplit
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from courlan import normalize_url
 
 SCHEMA_VERSION = "1"
 # Long removed spans are cut in provenance so the audit trail stays bounded.
@@ -92,9 +95,23 @@ class Drop:
     detail: str
 
 
+def url_key(url: str) -> str:
+    """The page a URL names: scheme, "www.", default port, fragment, trailing slash and tracking
+    parameters (utm_*, fbclid, ...) do not make another page."""
+    try:
+        normal = normalize_url(url, strict=True)
+    except (ValueError, TypeError):  # not a URL courlan can read: the string itself
+        return url.strip()
+    parts = urlsplit(normal)
+    host = (parts.hostname or "").removeprefix("www.")
+    path = parts.path.rstrip("/")
+    return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
 def stable_id(url: str | None, source: str) -> str:
-    """Same page, same id across runs: keyed on the URL when known, else on the source record."""
-    key = f"url:{url}" if url else f"src:{source}"
+    """Same page, same id across runs and re-crawls: keyed on the URL when known (as `url_key`
+    reads it), else on the source record."""
+    key = f"url:{url_key(url)}" if url else f"src:{source}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 

@@ -72,3 +72,12 @@ def test_removing_a_spam_comment_rethreads_its_replies():
     assert record["comments"][1]["parent"] == "c0"  # answered the spam, which answered c0
     reasons = [r["reason"] for r in record["provenance"]["removed"]]
     assert reasons == ["template:site_line", "comment:site_spam"]
+
+
+def test_one_page_one_url_key():
+    from cleaners.document import url_key
+
+    same = ["https://Blog.Example.com/2021/post/", "http://www.blog.example.com/2021/post#comments",
+            "https://blog.example.com/2021/post?utm_source=feed&fbclid=x"]
+    assert {url_key(u) for u in same} == {"blog.example.com/2021/post"}
+    assert url_key("https://blog.example.com/?p=12") != url_key("https://blog.example.com/?p=13")
