@@ -1,0 +1,64 @@
+"""Page guards: what may be removed as a comment section (never the article, not half of the
+page without platform markup), and helpers on sets of elements (overlap, outermost)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .markup import _ARTICLE_PARTS, _HOLDS_ARTICLE
+from .render import render_lines
+
+
+@dataclass
+class _Page:
+    text_chars: int
+    order: dict
+
+    @classmethod
+    def of(cls, tree) -> "_Page":
+        order = {el: i for i, el in enumerate(tree.iter())}
+        return cls(text_chars=_visible_chars(tree), order=order)
+
+
+def _visible_chars(el) -> int:
+    return sum(len(line) for line in render_lines(el))
+
+
+def _holds_article(el) -> bool:
+    return bool(_HOLDS_ARTICLE(el))
+
+
+def _safe(el, page: _Page, strict: bool) -> bool:
+    """May `el` go as (part of) the comment section? Never when it holds the article; without
+    platform markup, never when it holds half of the page's text."""
+    if _holds_article(el):
+        return False
+    return not strict or _visible_chars(el) <= 0.5 * page.text_chars
+
+
+def _without_article(items: list, container) -> list:
+    """The items that hold no part of the article (checked with one pass over the container)."""
+    markers = _ARTICLE_PARTS(container)
+    if not markers:
+        return items
+    holders = {a for m in markers for a in (m, *m.iterancestors())}
+    return [item for item in items if item not in holders]
+
+
+def _overlaps(el, claimed: Iterable) -> bool:
+    chain = {el, *el.iterancestors()}
+    return any(c in chain or el in set(c.iterancestors()) for c in claimed)
+
+
+def _outermost(elements: list) -> list:
+    chosen = set(elements)
+    return [el for el in elements if not any(a in chosen for a in el.iterancestors())]
+
+
+def _leaves_a_page(elements: list, page: _Page) -> bool:
+    """Without platform markup, a section may go when it holds no article and either less than half
+    of the page's text or leaves a page's worth of text (1000 characters) outside it."""
+    if any(_holds_article(el) for el in elements):
+        return False
+    chars = sum(_visible_chars(el) for el in elements)
+    return chars <= 0.5 * page.text_chars or page.text_chars - chars >= 1000

@@ -1,0 +1,85 @@
+"""The thread being read: its items, which nodes belong to which item, what reading has used up,
+and which item a reply answers."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..document import Removal
+from .markup import _HIDDEN, _ITEM_CHROME, _SAYS
+from .profiles import Profile
+
+
+@dataclass
+class _Thread:
+    """The items of one thread container being read, and what reading them has used up."""
+
+    profile: Profile
+    container: object
+    items: list
+    item_set: set = field(default_factory=set)
+    consumed: set = field(default_factory=set)
+    hidden: set = field(default_factory=set)
+    chrome: set = field(default_factory=set)
+    removals: list[Removal] = field(default_factory=list)
+    _texts: set | None = None
+
+    def __post_init__(self) -> None:
+        self.item_set = set(self.items)
+        self.hidden = set(_HIDDEN(self.container))
+        self.chrome = set(_ITEM_CHROME(self.container))
+        self.consumed |= set(_SAYS(self.container))
+
+    def owned(self, node, item) -> bool:
+        """True when `node` belongs to `item` itself, not to a reply nested in it."""
+        cur = node
+        while cur is not None:
+            if cur is item:
+                return True
+            if cur in self.item_set:
+                return False
+            cur = cur.getparent()
+        return True  # a sibling of the item (Blogger classic dt/dd)
+
+    def first_owned(self, paths: tuple[etree.XPath, ...], item, accept: Callable = lambda n: True):
+        for path in paths:
+            for node in path(item):
+                if self.owned(node, item) and node not in self.consumed and accept(node):
+                    return node
+        return None
+
+    def all_owned(self, paths: tuple[etree.XPath, ...], item) -> list:
+        return [n for path in paths for n in path(item) if self.owned(n, item) and n not in self.consumed]
+
+    def text_nodes(self) -> set:
+        """The elements the profile's text paths (but ".") find anywhere in the thread."""
+        if self._texts is None:
+            self._texts = {n for path in self.profile.text[:-1] for n in path(self.container)}
+        return self._texts
+
+    def skip(self, item) -> Callable:
+        return lambda el: (el in self.consumed or el in self.hidden or el in self.chrome
+                           or (el in self.item_set and el is not item))
+
+
+def _previous_item(el, item_set: set):
+    for sibling in el.itersiblings(preceding=True):
+        if sibling in item_set:
+            return sibling
+    return None
+
+
+def _parent_item(item, item_set: set, container):
+    """The item this one answers: an enclosing item (WordPress, Blogger, Disqus), or the item just
+    before the reply wrapper it sits in (Drupal's div.indented)."""
+    for ancestor in item.iterancestors():
+        if ancestor in item_set:
+            return ancestor
+        if ancestor is container:
+            return None
+        before = _previous_item(ancestor, item_set)
+        if before is not None:
+            return before
+    return None

@@ -1,0 +1,128 @@
+"""Unmarked blocks: a section named for comments, or a 'Comments' heading, followed by repeated
+blocks of one kind, most of them dated."""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .bylines import _any_date
+from .chrome import _comment_heading, _is_body_line
+from .guards import _holds_article, _leaves_a_page, _outermost, _overlaps, _Page, _visible_chars
+from .marked import _item_groups, _joined, _sibling_sig, _thread_box, _wrap
+from .markup import _FORMISH, _NOT_A_SECTION, _REGEX_NS, _mostly_links, _xp
+from .profiles import MARKED
+from .render import render_lines
+from .section import _read_items, _Section
+
+# No item is marked, but a section named for comments (or a "Comments" heading) is followed by
+# blocks of one kind, most of them dated: each block is a comment.
+
+_BLOCK_ITEM_TAGS = {"div", "li", "article", "section", "table", "dl", "blockquote", "dt", "dd", "tr"}
+_SECTION_NAMES = etree.XPath(
+    "//*[self::div or self::section or self::aside or self::ul or self::ol or self::dl or self::table]"
+    "[re:test(concat(@id, ' ', @class), 'comment|discussion|kommentar|commentaire|comentario', 'i')]",
+    namespaces=_REGEX_NS,
+)
+
+_COMMENT_HEADINGS = _xp("//*[self::h2 or self::h3 or self::h4]")
+
+
+def _dated(el) -> bool:
+    return bool(_any_date(" ".join(render_lines(el))) or el.find(".//time") is not None)
+
+
+def _repeated(kids: list) -> list:
+    """The children of one kind (tag and classes) that each hold a reader's line, at least two of
+    them and most of them dated; the kind with the most dated blocks wins."""
+    blocks = [kid for kid in kids if kid.tag in _BLOCK_ITEM_TAGS and not _FORMISH(kid) and not _mostly_links(kid)
+              and any(_is_body_line(line) for line in render_lines(kid))]
+    by_sig: dict = {}
+    for block in blocks:
+        by_sig.setdefault(_sibling_sig(block), []).append(block)
+    best, best_dated = [], 0
+    for same in by_sig.values():
+        dated = sum(1 for block in same if _dated(block))
+        if len(same) >= 2 and 2 * dated >= len(same) and dated > best_dated:
+            best, best_dated = same, dated
+    return _alternating(blocks, best)
+
+
+def _alternating(blocks: list, chosen: list) -> list:
+    """`chosen` with the dated blocks of the same tag among and after them: rows styled in turns
+    (div.comgrey, div.comwhite) are one kind."""
+    if not chosen:
+        return chosen
+    same = set(chosen)
+    return [block for block in blocks[blocks.index(chosen[0]):]
+            if block in same or (block.tag == chosen[0].tag and _dated(block))]
+
+
+def _blocks_in(section, depth: int = 3) -> tuple[object, list] | None:
+    """(parent, blocks): the repeated blocks in `section`, or in the child holding most of its text."""
+    kids = [kid for kid in section if isinstance(kid.tag, str)]
+    blocks = _repeated(kids)
+    if blocks:
+        return section, blocks
+    total = _visible_chars(section)
+    big = [kid for kid in kids if _visible_chars(kid) >= 0.6 * total > 0]
+    return _blocks_in(big[0], depth - 1) if big and depth > 0 else None
+
+
+def _block_thread(parent, blocks: list) -> tuple[object, list]:
+    """(container, items) for repeated `blocks` of `parent`, each joined with its footer."""
+    chosen = set(blocks)
+    kids = [kid for kid in parent if isinstance(kid.tag, str)]
+    tops = _joined(_item_groups(kids, lambda el: el in chosen))
+    return _thread_box(parent, tops), _with_replies(tops, _sibling_sig(blocks[0]))
+
+
+def _with_replies(tops: list, sig: tuple) -> list:
+    """The items and, in document order among them, the blocks of the same kind nested in them
+    (a kind named by a class: a bare div inside a bare div is no reply)."""
+    items = []
+    for top in tops:
+        items.append(top)
+        items += [el for el in top.iterdescendants(sig[0]) if sig[1] and _sibling_sig(el) == sig]
+    return items
+
+
+def _named_sections(tree, page: _Page, sections: list[_Section]) -> None:
+    for section in _outermost(list(_SECTION_NAMES(tree))):
+        names = f"{section.get('id') or ''} {section.get('class') or ''}"
+        if _NOT_A_SECTION.search(names) or _overlaps(section, [s.element for s in sections]):
+            continue
+        if not _leaves_a_page([section], page):
+            continue
+        found = _blocks_in(section)
+        if found is not None:
+            container, items = _block_thread(*found)
+            sections.append(_read_items(MARKED, container, items, page))
+
+
+def _heading_sections(tree, page: _Page, sections: list[_Section]) -> None:
+    for heading in _COMMENT_HEADINGS(tree):
+        if not _comment_heading(heading) or _overlaps(heading, [s.element for s in sections]):
+            continue
+        run = _run_after(heading)
+        blocks = _repeated(run)
+        if not blocks or any(_holds_article(el) for el in run[:run.index(blocks[-1]) + 1]):
+            continue
+        chosen = set(blocks)
+        tops = _joined(_item_groups(run, lambda el: el in chosen))
+        kids = [kid for kid in heading.getparent() if isinstance(kid.tag, str)]
+        container = _wrap(kids[kids.index(heading):kids.index(tops[-1]) + 1])
+        sections.append(_read_items(MARKED, container, _with_replies(tops, _sibling_sig(blocks[0])), page))
+
+
+def _run_after(heading) -> list:
+    """The siblings after a heading, up to the next heading of its level or above."""
+    level = int(heading.tag[1])
+    run = []
+    for sibling in heading.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        if re.fullmatch(r"h[1-6]", sibling.tag) and int(sibling.tag[1]) <= level:
+            break
+        run.append(sibling)
+    return run
