@@ -1,4 +1,4 @@
-"""Injected spam removed from the HTML tree before extraction (cleaners/injected.py).
+"""Injected spam removed from the HTML tree before extraction (cleaners/injected/).
 
 Fixtures: tests/fixtures/html/spam_<technique>.html (one page per injection technique) and
 honest_<case>.html (pages that must come through untouched, or lose only honest hidden chrome).
@@ -9,7 +9,8 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from cleaners.injected import _declarations, hiding_kind, href_category, strip_injected_spam
+from cleaners.injected import hiding_kind, href_category, strip_injected_spam
+from cleaners.injected.css import _declarations
 from cleaners.settings import SpamSettings
 
 S = SpamSettings()

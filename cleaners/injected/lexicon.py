@@ -1,0 +1,64 @@
+"""Tests of text against the spam lexicon (cleaners/data/spam_lexicon.yaml, via cleaners.spam):
+a fast may-match test, strong phrases, phrase coverage, strong phrases written without spaces."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..spam import lexicon_phrases, load_lexicon
+
+COMPACT_MIN = 8  # strong phrases this long are also matched inside host names ("slotgacor88")
+_WORDS = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def _compact_phrases() -> dict[str, tuple[str, ...]]:
+    """Strong phrases without spaces ('slotgacor'), to find them inside host names and slugs."""
+    out = {}
+    for category, kinds in lexicon_phrases().items():
+        compact = {re.sub(r"\W+", "", p.casefold()) for phrases in kinds["strong"].values() for p in phrases}
+        out[category] = tuple(sorted(c for c in compact if len(c) >= COMPACT_MIN and c.isascii()))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """The first word of every lexicon phrase: a text without any of them cannot match."""
+    phrases = [p for kinds in lexicon_phrases().values() for kind in kinds.values() for ps in kind.values() for p in ps]
+    return frozenset(_WORDS.findall(p.casefold())[0] for p in phrases if _WORDS.search(p))
+
+
+def may_match(text: str) -> bool:
+    """False when no lexicon phrase can occur in `text` (a fast test before the real matching)."""
+    return not _first_words().isdisjoint(_WORDS.findall(text.casefold()))
+
+
+@lru_cache(maxsize=1)
+def _compact_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    categories = {c: category for category, cs in _compact_phrases().items() for c in cs}
+    return re.compile("|".join(sorted(map(re.escape, categories), key=len, reverse=True))), categories
+
+
+def strong_category(text: str) -> str | None:
+    """The first category with a strong phrase in `text` (no coverage test)."""
+    for category, pattern in load_lexicon().strong.items():
+        if pattern.search(text):
+            return category
+    return None
+
+
+def _strong_hits(text: str) -> int:
+    return sum(len(p.findall(text)) for p in load_lexicon().strong.values())
+
+
+def _best_hits(text: str) -> tuple[str | None, float]:
+    """The category whose phrases (strong or weak) cover most of `text`, and that coverage."""
+    letters = sum(ch.isalnum() for ch in text) or 1
+    best, share = None, 0.0
+    lex = load_lexicon()
+    for category in lex.strong:
+        covered = sum(len(re.sub(r"\W", "", m.group())) for p in (lex.strong[category], lex.weak[category])
+                      for m in p.finditer(text))
+        if covered / letters > share:
+            best, share = category, covered / letters
+    return best, share

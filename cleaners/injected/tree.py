@@ -1,0 +1,84 @@
+"""Tree and text helpers shared by the passes: the tag lists, the visible text of an element, text
+set back into the tree, and small tests on text and elements (meaningful, clean prose, exempt)."""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .lexicon import may_match
+
+SKIP_TAGS = ("script", "style", "template", "noscript")
+BLOCK_TAGS = (
+    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li",
+    "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+)
+FARM_TAGS = ("ul", "ol", "dl", "div", "p", "td", "span", "li", "nav", "footer", "aside", "section", "center", "font")
+INLINE_TAGS = ("span", "font", "b", "strong", "em", "i", "small", "big", "u", "mark", "cite", "label", "ins", "s")
+# Accessibility classes hide short UI text ("Skip to content", "Search for:") on purpose.
+EXEMPT_CLASS = re.compile(
+    r"^(?:screen-reader(?:-text|-only)?|sr-only(?:-focusable)?|visually-?hidden|assistive-text|element-invisible"
+    r"|a11y-hidden|hidden-visually|u-visually-hidden|show-for-sr|skip-link)$", re.I)
+_VISIBLE_TEXT = ".//text()[not(%s)]" % " or ".join(f"ancestor::{t}" for t in SKIP_TAGS)
+_TEXT = etree.XPath(_VISIBLE_TEXT, smart_strings=False)
+_TEXT_NODES = etree.XPath(_VISIBLE_TEXT)  # smart strings: each knows its parent and whether it is a tail
+_HAS_BLOCK = etree.XPath("boolean(descendant::*[%s])" % " or ".join(f"self::{t}" for t in BLOCK_TAGS))
+_LINKS = etree.XPath(".//a[@href]")
+_STYLED = etree.XPath(".//*[@style or @class or @id]")
+_SENTENCE = re.compile(r"[^.!?。]+(?:[.!?。]+|$)")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(el) -> str:
+    return " ".join(" ".join(_TEXT(el)).split())
+
+
+def _set_text(node, attr: str, text: str) -> None:
+    try:
+        setattr(node, attr, text)
+    except ValueError:  # the parser kept control characters that lxml refuses to set
+        setattr(node, attr, _CONTROL.sub("", text))
+
+
+def _containers(blocks) -> set:
+    """The blocks of `blocks` that hold another block."""
+    out: set = set()
+    for el in blocks:
+        for anc in el.iterancestors():
+            if anc in out:
+                break
+            out.add(anc)
+    return out
+
+
+def _text_slots(el):
+    """(node, 'text' | 'tail') for every visible text node inside `el`."""
+    return [(t.getparent(), "tail" if t.is_tail else "text") for t in _TEXT_NODES(el)]
+
+
+def _body(tree):
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    if root is None:
+        return None, None
+    if root.tag == "body":
+        return root, root
+    body = root.find("body")
+    return root, body if body is not None else root.find(".//body")
+
+
+def _mostly_clean_prose(text: str) -> bool:
+    """Several sentences, most of the text in sentences without a spam word: honest prose that
+    spam was appended to. Its spam sentences are cut, the paragraph stays."""
+    sentences = _SENTENCE.findall(text)
+    clean = sum(len(s) for s in sentences if not may_match(s))
+    return len(sentences) >= 2 and clean >= 0.5 * len(text)
+
+
+def _meaningful(text: str) -> bool:
+    return len(_LETTER_WORD.findall(text)) >= 3
+
+
+def _exempt(el) -> bool:
+    return any(EXEMPT_CLASS.match(c) for c in (el.get("class") or "").split())

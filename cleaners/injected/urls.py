@@ -1,0 +1,72 @@
+"""Link targets: host and path of an href, the spam category its words name (href_category), and
+the page's own site."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from .lexicon import COMPACT_MIN, _compact_pattern, may_match, strong_category
+from .tree import _LINKS
+
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"})
+_OWN_URLS = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content | //base/@href")
+
+
+def _split_href(href: str | None) -> tuple[str, str] | None:
+    """(host, path and query) of a link target, decoded; None when it is no URL."""
+    if not href:
+        return None
+    try:
+        parts = urlsplit(href.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        return None
+    return host, unquote(parts.path) + " " + unquote(parts.query)
+
+
+def _url_words(text: str) -> str:
+    """Words of a host or path, also split between letters and digits ('togel88' -> 'togel88 togel 88')."""
+    words = re.findall(r"[^\W_]+", text.casefold())
+    split = [w for word in words if re.search(r"\d", word) for w in re.findall(r"[^\W\d_]+|\d+", word)]
+    return " ".join(words + split)
+
+
+def _site(host: str) -> str:
+    """The registrable part of a host, roughly: 'www.news.example.co.uk' -> 'example.co.uk'."""
+    labels = host.lower().removeprefix("www.").split(".")
+    keep = 3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def href_category(href: str | None) -> str | None:
+    """The spam category named by a link target's host or path ('slot-gacor', 'buy-viagra'), or None."""
+    split = _split_href(href)
+    if split is None:
+        return None
+    host, path = split
+    words = " ".join(re.findall(r"[^\W_]+", f"{host} {path}".casefold()))
+    category = strong_category(words) if may_match(words) else None
+    if category:
+        return category
+    pattern, categories = _compact_pattern()
+    for segment in re.split(r"[./]", f"{host}/{path}".casefold()):
+        match = pattern.search(re.sub(r"[\W_]+", "", segment)) if len(segment) >= COMPACT_MIN else None
+        if match:
+            return categories[match.group()]
+    return None
+
+
+def _own_sites(root, body) -> frozenset[str]:
+    """The page's own site: canonical, og:url or <base>, else the host most of its absolute links go to."""
+    sites = {_site(split[0]) for url in _OWN_URLS(root) if (split := _split_href(str(url))) and split[0]}
+    if sites:
+        return frozenset(sites)
+    hosts = Counter(_site(split[0]) for a in _LINKS(body) if (split := _split_href(a.get("href"))) and split[0])
+    if hosts:
+        site, count = hosts.most_common(1)[0]
+        if count >= 5 and count >= 0.3 * sum(hosts.values()):
+            sites.add(site)
+    return frozenset(sites)
