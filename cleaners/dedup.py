@@ -1,8 +1,8 @@
 """Deduplication across pages and runs: signatures of articles, and the decisions made from them.
 
-A worker computes one `Signature` per article (cheap to ship: a few hundred bytes). The flow then
-decides, seeing every article of the run and an index of every earlier run (`PriorIndex`,
-implemented on SQLite in flows/state.py):
+A worker computes one `Signature` per article (cheap to ship: about a kilobyte). The flow then
+decides, seeing every article of the run and an index of every article kept before (`DedupIndex`,
+on SQLite in flows/state.py, so that memory and the cost per page do not grow with the corpus):
 
 - same page again (same `id`: same canonical URL or source record): a new `revision` when its text
   or comments changed, a `duplicate` of itself when nothing did;
@@ -21,7 +21,9 @@ import re
 from array import array
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Protocol
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, Protocol
 
 import numpy as np
 from datasketch import MinHash
@@ -41,7 +43,7 @@ def hash64(text: str) -> int:
 
 def text_key(text: str) -> str:
     """Exact-duplicate key: case, whitespace and punctuation do not count."""
-    return hashlib.blake2b(comparable(text).encode("utf-8"), digest_size=16).hexdigest()
+    return _key(comparable(text))
 
 
 def comment_key(text: str) -> str:
@@ -56,17 +58,17 @@ def line_key(line: str) -> str:
 _PERMUTATIONS: dict[int, Any] = {}
 
 
-def minhash(text: str, settings: DedupSettings) -> bytes:
-    """MinHash of the text's word n-grams (normalized words), as uint32 bytes."""
+def minhash(normalized: str, settings: DedupSettings) -> bytes:
+    """MinHash of a normalized text's word n-grams, as uint32 bytes."""
     if settings.num_perm not in _PERMUTATIONS:  # made once per process: costly to draw
         template = MinHash(num_perm=settings.num_perm, seed=1)
         _PERMUTATIONS[settings.num_perm] = (template.permutations, template.scheme)
-    words = comparable(text).split()
+    permutations, scheme = _PERMUTATIONS[settings.num_perm]
+    words = normalized.split()
     n = settings.shingle_words
     shingles = {" ".join(words[i:i + n]).encode("utf-8") for i in range(max(1, len(words) - n + 1))}
-    permutations, scheme = _PERMUTATIONS[settings.num_perm]
     sketch = MinHash(num_perm=settings.num_perm, seed=1, permutations=permutations, scheme=scheme)
-    sketch.update_batch(sorted(shingles))
+    sketch.update_batch(list(shingles))
     return sketch.hashvalues.astype(np.uint32).tobytes()
 
 
@@ -76,26 +78,28 @@ def similarity(a: bytes, b: bytes) -> float:
     return float(np.count_nonzero(x == y)) / len(x)
 
 
-def band_keys(signature: bytes, settings: DedupSettings) -> list[tuple[int, int]]:
-    """(band, bucket) pairs of the LSH table: two signatures that agree on a whole band meet."""
-    rows = settings.num_perm // settings.bands
-    width = rows * 4
-    return [(band, hash64(signature[band * width:(band + 1) * width].hex()))
-            for band in range(settings.bands)]
+def lsh_buckets(signature: bytes, settings: DedupSettings) -> array:
+    """One bucket per LSH band (the band's number is part of the key): two signatures that agree on
+    a whole band share a bucket."""
+    width = settings.num_perm // settings.bands * 4
+    return array("q", (int.from_bytes(hashlib.blake2b(signature[b * width:(b + 1) * width], digest_size=8,
+                                                      salt=b.to_bytes(8, "big")).digest(), "big", signed=True)
+                       for b in range(settings.bands)))
 
 
 @dataclass(slots=True)
 class Signature:
-    """What the flow needs to know of one article to deduplicate it."""
+    """What the flow needs to know of one article to deduplicate it: a few hundred bytes."""
 
     id: str
     source: str
     site: str | None
-    fetched_at: str | None
+    fetched_at: str | None  # UTC, ISO 8601, or None when unknown or unreadable
     length: int
     text_key: str
     content_key: str  # text and comments: an unchanged re-crawl has the same
     minhash: bytes
+    buckets: array  # lsh_buckets(minhash)
     lines: array = field(default_factory=lambda: array("q"))  # hash64 of each distinct eligible line
     comments: array = field(default_factory=lambda: array("q"))  # hash64 of each distinct eligible comment
 
@@ -104,29 +108,53 @@ class Signature:
         return (self.fetched_at is None, self.fetched_at or "", -self.length, self.id, self.source)
 
 
+def utc_instant(value: str | None) -> str | None:
+    """A fetch time as comparable UTC ISO text ("2021-03-01T09:00:00+00:00"), None if unreadable."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)  # HTTP and e-mail dates
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat()
+
+
 def signature_of(record: dict[str, Any], settings: DedupSettings) -> Signature:
     text = record["text"]
-    comments = [c["text"] for c in record.get("comments", [])]
-    content = text + "\n\x00" + "\n\x00".join(comment_key(c) for c in comments)
-    lines = sorted({hash64(k) for k in map(line_key, text.split("\n")) if len(k) >= settings.template_min_chars})
-    keys = sorted({hash64(k) for k in map(comment_key, comments) if len(comparable(k)) >= settings.comment_min_chars})
+    normalized = comparable(text)
+    comments = [comment_key(c["text"]) for c in record.get("comments", [])]
+    lines = {hash64(k) for k in map(line_key, text.split("\n")) if len(k) >= settings.template_min_chars}
+    keys = {hash64(k) for k in comments if len(k) >= settings.comment_min_chars}
+    content = hashlib.blake2b("\n\x00".join([normalized, *comments]).encode("utf-8"), digest_size=16).hexdigest()
+    sketch = minhash(normalized, settings)
     prov = record["provenance"]
     return Signature(
-        id=record["id"], source=prov["source"], site=record.get("site"), fetched_at=prov.get("fetched_at"),
-        length=len(text), text_key=text_key(text), content_key=text_key(content),
-        minhash=minhash(text, settings), lines=array("q", lines), comments=array("q", keys),
+        id=record["id"], source=prov["source"], site=record.get("site"), fetched_at=utc_instant(prov.get("fetched_at")),
+        length=len(text), text_key=_key(normalized), content_key=content, minhash=sketch,
+        buckets=lsh_buckets(sketch, settings), lines=array("q", sorted(lines)), comments=array("q", sorted(keys)),
     )
 
 
-class PriorIndex(Protocol):
-    """What earlier runs kept (flows/state.py on SQLite; `MemoryIndex` in tests and benchmarks)."""
+def _key(normalized: str) -> str:
+    return hashlib.blake2b(normalized.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class DedupIndex(Protocol):
+    """Every article kept so far, earlier runs' and this run's: a run adds what it keeps as it
+    decides, and its additions last only if the flow commits them after publishing the run
+    (flows/state.py's StateIndex, on SQLite; `MemoryIndex` in tests and benchmarks)."""
 
     def latest(self, article_id: str) -> tuple[int, str] | None: ...  # (revision, content_key)
     def exact(self, key: str) -> str | None: ...  # id of the kept article with this text key
-    def candidates(self, keys: list[tuple[int, int]]) -> set[str]: ...  # ids sharing an LSH bucket
-    def minhash(self, article_id: str) -> bytes | None: ...
-    def comment_pages(self, site: str, hashes: Iterable[int]) -> dict[int, set[str]]: ...
-    def line_pages(self, site: str, hashes: Iterable[int]) -> dict[int, int]: ...
+    def candidates(self, buckets: array) -> dict[str, bytes]: ...  # id -> MinHash of those sharing a bucket
+    def add(self, sig: Signature, revision: int, first: bool) -> None: ...  # first: a page new to the feed
+    def line_pages(self, site: str, hashes: array) -> dict[int, int]: ...  # pages of the site with the line
+    def comment_pages(self, site: str, hashes: array, enough: int) -> dict[int, int]: ...  # capped at `enough`
 
 
 @dataclass(slots=True)
@@ -140,107 +168,76 @@ class Decision:
 @dataclass
 class Decisions:
     by_source: dict[str, Decision] = field(default_factory=dict)
-    spam_comments: dict[str, set[int]] = field(default_factory=dict)  # site -> comment hashes
-    template_lines: dict[str, set[int]] = field(default_factory=dict)  # site -> line hashes
-    new_ids: set[str] = field(default_factory=set)  # ids first kept in this run
+    spam_comments: dict[str, set[int]] = field(default_factory=dict)  # source -> its site-wide spam comments
+    template_lines: dict[str, set[int]] = field(default_factory=dict)  # source -> its site's template lines
 
 
-class _RunIndex:
-    """The articles kept so far in this run, searched together with the prior index."""
-
-    def __init__(self, prior: PriorIndex, settings: DedupSettings):
-        self.prior, self.settings = prior, settings
-        self.exact: dict[str, str] = {}
-        self.buckets: dict[tuple[int, int], list[str]] = defaultdict(list)
-        self.minhashes: dict[str, bytes] = {}
-
-    def add(self, sig: Signature) -> None:
-        self.exact.setdefault(sig.text_key, sig.id)
-        self.minhashes[sig.id] = sig.minhash
-        for key in band_keys(sig.minhash, self.settings):
-            self.buckets[key].append(sig.id)
-
-    def original_of(self, sig: Signature) -> tuple[str, str] | None:
-        """(id of the kept article `sig` duplicates, how) or None."""
-        found = self.exact.get(sig.text_key) or self.prior.exact(sig.text_key)
-        if found and found != sig.id:
-            return found, "the same text"
-        keys = band_keys(sig.minhash, self.settings)
-        ids = {i for k in keys for i in self.buckets.get(k, ())} | self.prior.candidates(keys)
-        ids.discard(sig.id)
-        best = None
-        for other in sorted(ids):
-            theirs = self.minhashes.get(other) or self.prior.minhash(other)
-            score = similarity(sig.minhash, theirs) if theirs else 0.0
-            if score >= self.settings.threshold and (best is None or score > best[1]):
-                best = (other, score)
-        return (best[0], f"near-identical text (estimated similarity {best[1]:.2f})") if best else None
+def original_of(sig: Signature, index: DedupIndex, settings: DedupSettings) -> tuple[str, str] | None:
+    """(id of the kept article `sig` duplicates, how), or None."""
+    found = index.exact(sig.text_key)
+    if found and found != sig.id:
+        return found, "the same text"
+    best = None
+    candidates = index.candidates(sig.buckets)
+    for other in sorted(candidates.keys() - {sig.id}):
+        score = similarity(sig.minhash, candidates[other])
+        if score >= settings.threshold and (best is None or score > best[1]):
+            best = (other, score)
+    return (best[0], f"near-identical text (estimated similarity {best[1]:.2f})") if best else None
 
 
-def decide(signatures: list[Signature], prior: PriorIndex, settings: DedupSettings) -> Decisions:
-    """Keep, revise or reject each article of the run; site-wide spam comments and template lines."""
+def decide(signatures: list[Signature], index: DedupIndex, settings: DedupSettings) -> Decisions:
+    """Keep, revise or reject each article of the run, adding what is kept to `index`; then the
+    site-wide spam comments and template lines of each kept article."""
     out = Decisions()
-    index = _RunIndex(prior, settings)
     by_id: dict[str, list[Signature]] = defaultdict(list)
     for sig in signatures:
         by_id[sig.id].append(sig)
+    latest = {article_id: index.latest(article_id) for article_id in by_id}
     groups = sorted((sorted(group, key=Signature.policy_key) for group in by_id.values()),
-                    key=lambda group: (prior.latest(group[0].id) is None, group[0].policy_key()))
-    for group in groups:  # pages seen before first (they are kept as revisions), then by policy
-        latest = prior.latest(group[0].id)
+                    key=lambda group: (latest[group[0].id] is None, group[0].policy_key()))
+    kept = []
+    for group in groups:  # pages already in the feed first (they are kept as revisions), then by policy
+        current = latest[group[0].id]
         for sig in group:
-            if latest is None:
-                original = index.original_of(sig)
-                if original:
-                    out.by_source[sig.source] = Decision("duplicate", duplicate_of=original[0],
-                                                         detail=f"{original[1]} as article {original[0]}")
-                    continue
-                latest = (0, "")
-                out.new_ids.add(sig.id)
-            if sig.content_key == latest[1]:
-                out.by_source[sig.source] = Decision(
-                    "duplicate", duplicate_of=sig.id, detail=f"unchanged re-crawl of article {sig.id} (revision {latest[0]})")
+            if current is None and (original := original_of(sig, index, settings)):
+                out.by_source[sig.source] = Decision("duplicate", duplicate_of=original[0],
+                                                     detail=f"{original[1]} as article {original[0]}")
                 continue
-            latest = (latest[0] + 1, sig.content_key)
-            out.by_source[sig.source] = Decision("keep", revision=latest[0])
-            index.add(sig)
-    _site_repeats(signatures, prior, settings, out)
+            if current is not None and sig.content_key == current[1]:
+                out.by_source[sig.source] = Decision(
+                    "duplicate", duplicate_of=sig.id, detail=f"unchanged re-crawl of article {sig.id} (revision {current[0]})")
+                continue
+            revision = current[0] + 1 if current else 1
+            out.by_source[sig.source] = Decision("keep", revision=revision)
+            index.add(sig, revision, first=current is None)
+            current = (revision, sig.content_key)
+            kept.append(sig)
+    for sig in kept:  # every page of the run counted first: the order of pages does not matter
+        _site_repeats(sig, index, settings, out)
     return out
 
 
-def _site_repeats(signatures: list[Signature], prior: PriorIndex, settings: DedupSettings, out: Decisions) -> None:
-    """Comments and lines repeated across pages of one site, counting earlier runs' pages too."""
-    comment_pages: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    line_pages: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for sig in signatures:
-        # kept copies only: a page reposted under five URLs is not five pages of evidence
-        if not sig.site or out.by_source[sig.source].status != "keep":
-            continue
-        for h in sig.comments:
-            comment_pages[sig.site][h].add(sig.id)
-        if sig.id in out.new_ids:  # a page's lines count once, when it is first kept
-            for h in sig.lines:
-                line_pages[sig.site][h].add(sig.id)
-    for site in sorted(comment_pages):
-        earlier = prior.comment_pages(site, comment_pages[site])
-        spam = {h for h, ids in comment_pages[site].items() if len(ids | earlier.get(h, set())) >= settings.comment_site_pages}
-        if spam:
-            out.spam_comments[site] = spam
-    for site in sorted(line_pages):
-        earlier_counts = prior.line_pages(site, line_pages[site])
-        lines = {h for h, ids in line_pages[site].items() if len(ids) + earlier_counts.get(h, 0) >= settings.template_site_pages}
-        if lines:
-            out.template_lines[site] = lines
+def _site_repeats(sig: Signature, index: DedupIndex, settings: DedupSettings, out: Decisions) -> None:
+    if not sig.site:
+        return
+    lines = {h for h, n in index.line_pages(sig.site, sig.lines).items() if n >= settings.template_site_pages}
+    if lines:
+        out.template_lines[sig.source] = lines
+    enough = settings.comment_site_pages
+    spam = {h for h, n in index.comment_pages(sig.site, sig.comments, enough).items() if n >= enough}
+    if spam:
+        out.spam_comments[sig.source] = spam
 
 
 class MemoryIndex:
-    """A PriorIndex kept in memory: for tests and benchmarks, and the model of the SQLite one."""
+    """A DedupIndex in memory, for tests and benchmarks: what StateIndex does, without a file."""
 
     def __init__(self, settings: DedupSettings):
         self.settings = settings
         self.articles: dict[str, tuple[int, str]] = {}
         self.exact_keys: dict[str, str] = {}
-        self.buckets: dict[tuple[int, int], set[str]] = defaultdict(set)
+        self.buckets: dict[int, set[str]] = defaultdict(set)
         self.minhashes: dict[str, bytes] = {}
         self.comments: dict[tuple[str, int], set[str]] = defaultdict(set)
         self.lines: dict[tuple[str, int], int] = defaultdict(int)
@@ -251,35 +248,27 @@ class MemoryIndex:
     def exact(self, key):
         return self.exact_keys.get(key)
 
-    def candidates(self, keys):
-        return {i for k in keys for i in self.buckets.get(k, ())}
+    def candidates(self, buckets):
+        return {i: self.minhashes[i] for b in buckets for i in self.buckets.get(b, ())}
 
-    def minhash(self, article_id):
-        return self.minhashes.get(article_id)
-
-    def comment_pages(self, site, hashes):
-        return {h: self.comments[(site, h)] for h in hashes if (site, h) in self.comments}
+    def add(self, sig, revision, first):
+        self.articles[sig.id] = (revision, sig.content_key)
+        self.exact_keys.setdefault(sig.text_key, sig.id)
+        self.minhashes[sig.id] = sig.minhash
+        for bucket in sig.buckets:
+            self.buckets[bucket].add(sig.id)
+        if sig.site:
+            for h in sig.comments:
+                self.comments[(sig.site, h)].add(sig.id)
+            if first:  # a page's lines count once, when it first enters the feed
+                for h in sig.lines:
+                    self.lines[(sig.site, h)] += 1
 
     def line_pages(self, site, hashes):
         return {h: self.lines[(site, h)] for h in hashes if (site, h) in self.lines}
 
-    def remember(self, signatures: list[Signature], decisions: Decisions) -> None:
-        """What a completed run adds to the index."""
-        for sig in signatures:
-            decision = decisions.by_source[sig.source]
-            if decision.status != "keep":
-                continue
-            if sig.site:
-                for h in sig.comments:
-                    self.comments[(sig.site, h)].add(sig.id)
-                if sig.id in decisions.new_ids and decision.revision == 1:
-                    for h in sig.lines:
-                        self.lines[(sig.site, h)] += 1
-            self.articles[sig.id] = (decision.revision, sig.content_key)
-            self.exact_keys.setdefault(sig.text_key, sig.id)
-            self.minhashes[sig.id] = sig.minhash
-            for key in band_keys(sig.minhash, self.settings):
-                self.buckets[key].add(sig.id)
+    def comment_pages(self, site, hashes, enough):
+        return {h: min(enough, len(self.comments[(site, h)])) for h in hashes if (site, h) in self.comments}
 
 
 def strip_site_repeats(record: dict[str, Any], template: set[int], spam: set[int],
@@ -299,7 +288,7 @@ def strip_site_repeats(record: dict[str, Any], template: set[int], spam: set[int
     comments = []
     for comment in record["comments"]:
         key = comment_key(comment["text"])
-        if spam and len(comparable(key)) >= settings.comment_min_chars and hash64(key) in spam:
+        if spam and len(key) >= settings.comment_min_chars and hash64(key) in spam:
             parents[comment["id"]] = comment["parent"]
             removed.append(_removal("comment:site_spam", comment["text"]))
         else:

@@ -31,17 +31,21 @@ class DedupSummary:
         return {"duplicates": self.duplicates, "revisions": self.revisions, "removed": dict(sorted(self.removed.items()))}
 
 
-def deduplicate(manifests: list["BatchManifest"], db: Path, settings: Settings) -> tuple[Decisions, DedupSummary]:
-    signatures = [s for m in manifests for s in m.signatures]
+def deduplicate(manifests: list["BatchManifest"], db: Path, settings: Settings) -> tuple[StateIndex, DedupSummary]:
+    """Decide over the run's articles and apply the decisions to the staged parts. The returned
+    index holds the run's additions uncommitted: the caller commits them once the parts are
+    published, or closes it (and nothing is remembered)."""
     index = StateIndex(db, settings.dedup)
     try:
-        decisions = decide(signatures, index, settings.dedup)
-    finally:
+        decisions = decide([s for m in manifests for s in m.signatures], index, settings.dedup)
+        summary = DedupSummary()
+        for manifest in manifests:
+            _apply(manifest, decisions, settings, summary)
+            manifest.signatures = []  # decided: no longer needed
+    except BaseException:
         index.close()
-    summary = DedupSummary()
-    for manifest in manifests:
-        _apply(manifest, decisions, settings, summary)
-    return decisions, summary
+        raise
+    return index, summary
 
 
 def _read_part(path: Path) -> Iterator[dict[str, Any]]:
@@ -75,8 +79,8 @@ def _apply(manifest: "BatchManifest", decisions: Decisions, settings: Settings, 
         record["revision"] = decision.revision
         summary.revisions += decision.revision > 1
         before = len(record["provenance"]["removed"])
-        strip_site_repeats(record, decisions.template_lines.get(record["site"], set()),
-                           decisions.spam_comments.get(record["site"], set()), settings.dedup)
+        strip_site_repeats(record, decisions.template_lines.get(source, set()),
+                           decisions.spam_comments.get(source, set()), settings.dedup)
         summary.removed.update(r["reason"] for r in record["provenance"]["removed"][before:])
         if len(record["text"]) < settings.filters.min_text_chars:
             rejected.write(_too_short(record))

@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from cleaners import Cleaner, CleaningSettings
-from cleaners.dedup import Decisions, Signature, signature_of
+from cleaners.dedup import Signature, signature_of
 from cleaners.document import Page, rejected_record
 
 from .config import Settings
 from .dedup import DedupSummary, deduplicate
 from .sinks import ARTICLES, REJECTED, RUNS, STAGING, PartWriter, publish, write_json_atomic
 from .sources import InputFile, Unreadable, discover, read_pages
-from .state import SeenInputs, record_run, state_path
+from .state import SeenInputs, StateIndex, record_processed, state_path
 
 try:
     PIPELINE_VERSION = version("winnow")
@@ -183,10 +183,14 @@ def clean_pass(
         if on_batch:
             on_batch(manifest, len(specs))
     manifests.sort(key=lambda m: m.index)
-    decisions, summary = None, DedupSummary()
+    index, summary = None, DedupSummary()
     if settings.dedup.enabled:
-        decisions, summary = deduplicate(manifests, state_path(clean_dir), settings)
-    published = commit(manifests, clean_dir, run, decisions, settings)
+        index, summary = deduplicate(manifests, state_path(clean_dir), settings)
+    try:
+        published = commit(manifests, clean_dir, run, index)
+    finally:
+        if index is not None:
+            index.close()
     shutil.rmtree(staging, ignore_errors=True)
     _remove_if_empty(clean_dir / STAGING)
     report = run_report(run, files, manifests, published, time.perf_counter() - started, raw_dir, clean_dir)
@@ -195,8 +199,7 @@ def clean_pass(
     return report
 
 
-def commit(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str], decisions: Decisions | None,
-           settings: Settings) -> list[str]:
+def commit(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str], index: StateIndex | None) -> list[str]:
     """Publish the staged parts in batch order, then remember the run: its inputs as processed,
     what it kept as the dedup index of later runs."""
     published = []
@@ -209,9 +212,10 @@ def commit(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str],
         (sha, source, outcome, reason, record_id, run["run_id"])
         for m in manifests for sha, source, outcome, reason, record_id in m.outcomes if sha
     ]
-    if rows or decisions is not None:
-        signatures = [s for m in manifests for s in m.signatures]
-        record_run(state_path(clean_dir), rows, signatures, decisions, run["run_id"], settings.dedup)
+    if index is not None:
+        index.commit(rows)
+    elif rows:
+        record_processed(state_path(clean_dir), rows)
     return published
 
 

@@ -1,22 +1,25 @@
 """What earlier runs did, in an embedded SQLite database: clean/state/winnow.sqlite.
 
 - `processed`: every raw record handled, by raw sha256 (a later run skips it);
-- `articles`, `text_keys`, `lsh`, `minhashes`: the kept articles' latest revision and signatures,
-  so a later run deduplicates against everything before it;
+- `articles`, `text_keys`, `lsh`: the kept articles' latest revision, text key and MinHash, and
+  their LSH buckets, so a run deduplicates against everything before it;
 - `site_comments`, `site_lines`: which pages of each site carried a comment, how many a line.
 
-Workers only read `processed`; the flow reads the rest and writes everything in one transaction,
-after the run's parts are published: a run that does not finish its writes changes nothing.
+Workers only read `processed`. The flow's dedup step adds the run's articles inside one open
+transaction and commits it, with the run's inputs, after the run's parts are published: a run that
+does not finish its writes changes nothing.
 """
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from array import array
 from typing import Iterable
 
-from cleaners.dedup import Decisions, Signature, band_keys
+from cleaners.dedup import Signature
 from cleaners.settings import DedupSettings
 
+SCHEMA_VERSION = 2  # 1: `processed` only
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS processed (
     sha256 TEXT PRIMARY KEY,
@@ -27,16 +30,14 @@ CREATE TABLE IF NOT EXISTS processed (
     run_id TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
+    num INTEGER PRIMARY KEY,    -- short key for the LSH table
+    id TEXT NOT NULL UNIQUE,
     revision INTEGER NOT NULL,
     content_key TEXT NOT NULL,  -- text and comments of the latest revision
-    site TEXT,
-    run_id TEXT NOT NULL
+    minhash BLOB NOT NULL       -- of the latest revision
 );
 CREATE TABLE IF NOT EXISTS text_keys (key TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS lsh (band INTEGER NOT NULL, bucket INTEGER NOT NULL, id TEXT NOT NULL,
-    PRIMARY KEY (band, bucket, id)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS minhashes (id TEXT PRIMARY KEY, minhash BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lsh (bucket INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (bucket, num)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS site_comments (site TEXT NOT NULL, hash INTEGER NOT NULL, id TEXT NOT NULL,
     PRIMARY KEY (site, hash, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS site_lines (site TEXT NOT NULL, hash INTEGER NOT NULL, pages INTEGER NOT NULL,
@@ -52,6 +53,14 @@ def _connect(db: Path) -> sqlite3.Connection:
     db.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA journal_mode=WAL")
+    # The index is read at random (LSH buckets): a page cache of up to 128 MB keeps a big state
+    # from going to the disk for every lookup. Used as needed, not allocated up front.
+    conn.execute("PRAGMA cache_size = -131072")
+    if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+        # dedup tables of a development version, shaped otherwise: rebuilt (`processed` is kept)
+        conn.executescript("DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS text_keys; DROP TABLE IF EXISTS lsh; "
+                           "DROP TABLE IF EXISTS minhashes; DROP TABLE IF EXISTS site_comments; "
+                           f"DROP TABLE IF EXISTS site_lines; PRAGMA user_version = {SCHEMA_VERSION};")
     conn.executescript(SCHEMA)
     return conn
 
@@ -73,20 +82,22 @@ class SeenInputs:
             self._conn.close()
 
 
-def _chunks(items: list, size: int = 500) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 class StateIndex:
-    """The dedup index of earlier runs (cleaners.dedup.PriorIndex) on the state database."""
+    """The dedup index (cleaners.dedup.DedupIndex) on the state database. What a run adds stays in
+    one open transaction: `commit` makes it last, with the run's processed inputs, once the run's
+    parts are published; closing without it (a crash, an error) leaves the state as it was."""
 
     def __init__(self, db: Path, settings: DedupSettings):
         self.settings = settings
         self.conn = _connect(db)
+        self.conn.execute("BEGIN IMMEDIATE")  # one writer: a second run waits for this one
+
+    def commit(self, processed: list[tuple]) -> None:
+        self.conn.executemany("INSERT OR REPLACE INTO processed VALUES (?, ?, ?, ?, ?, ?)", processed)
+        self.conn.commit()
 
     def close(self) -> None:
-        self.conn.close()
+        self.conn.close()  # without commit: rolled back
 
     def latest(self, article_id: str) -> tuple[int, str] | None:
         row = self.conn.execute("SELECT revision, content_key FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -96,64 +107,52 @@ class StateIndex:
         row = self.conn.execute("SELECT id FROM text_keys WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def candidates(self, keys: list[tuple[int, int]]) -> set[str]:
-        found: set[str] = set()
-        for band, bucket in keys:
-            found.update(r[0] for r in self.conn.execute(
-                "SELECT id FROM lsh WHERE band = ? AND bucket = ?", (band, bucket)))
-        return found
+    def candidates(self, buckets: array) -> dict[str, bytes]:
+        marks = ",".join("?" * len(buckets))
+        rows = self.conn.execute(f"SELECT DISTINCT a.id, a.minhash FROM lsh JOIN articles a ON a.num = lsh.num "
+                                 f"WHERE lsh.bucket IN ({marks})", tuple(buckets))
+        return {article_id: bytes(sketch) for article_id, sketch in rows}
 
-    def minhash(self, article_id: str) -> bytes | None:
-        row = self.conn.execute("SELECT minhash FROM minhashes WHERE id = ?", (article_id,)).fetchone()
-        return bytes(row[0]) if row else None
+    def add(self, sig: Signature, revision: int, first: bool) -> None:
+        self.conn.execute(
+            "INSERT INTO articles (id, revision, content_key, minhash) VALUES (?, ?, ?, ?) ON CONFLICT (id) "
+            "DO UPDATE SET revision = excluded.revision, content_key = excluded.content_key, "
+            "minhash = excluded.minhash", (sig.id, revision, sig.content_key, sig.minhash))
+        num = self.conn.execute("SELECT num FROM articles WHERE id = ?", (sig.id,)).fetchone()[0]
+        self.conn.execute("INSERT OR IGNORE INTO text_keys VALUES (?, ?)", (sig.text_key, sig.id))
+        self.conn.executemany("INSERT OR IGNORE INTO lsh VALUES (?, ?)", [(b, num) for b in sig.buckets])
+        if not sig.site:
+            return
+        self.conn.executemany("INSERT OR IGNORE INTO site_comments VALUES (?, ?, ?)",
+                              [(sig.site, h, sig.id) for h in sig.comments])
+        if first:  # a page's lines count once, when it first enters the feed
+            self.conn.executemany("INSERT INTO site_lines VALUES (?, ?, 1) ON CONFLICT (site, hash) "
+                                  "DO UPDATE SET pages = pages + 1", [(sig.site, h) for h in sig.lines])
 
-    def comment_pages(self, site: str, hashes: Iterable[int]) -> dict[int, set[str]]:
-        found: dict[int, set[str]] = {}
-        for chunk in _chunks(sorted(hashes)):
-            marks = ",".join("?" * len(chunk))
-            for h, article in self.conn.execute(
-                    f"SELECT hash, id FROM site_comments WHERE site = ? AND hash IN ({marks})", (site, *chunk)):
-                found.setdefault(h, set()).add(article)
-        return found
-
-    def line_pages(self, site: str, hashes: Iterable[int]) -> dict[int, int]:
+    def line_pages(self, site: str, hashes: array) -> dict[int, int]:
         found: dict[int, int] = {}
-        for chunk in _chunks(sorted(hashes)):
+        for chunk in _chunks(list(hashes)):
             marks = ",".join("?" * len(chunk))
             found.update(self.conn.execute(
                 f"SELECT hash, pages FROM site_lines WHERE site = ? AND hash IN ({marks})", (site, *chunk)))
         return found
 
+    def comment_pages(self, site: str, hashes: array, enough: int) -> dict[int, int]:
+        # counted up to `enough`: a spam comment under thousands of pages costs no more than under three
+        return {h: self.conn.execute("SELECT COUNT(*) FROM (SELECT 1 FROM site_comments WHERE site = ? AND hash = ? "
+                                     "LIMIT ?)", (site, h, enough)).fetchone()[0] for h in hashes}
 
-def record_run(db: Path, processed: list[tuple], signatures: list[Signature], decisions: Decisions | None,
-               run_id: str, settings: DedupSettings) -> None:
-    """Remember a completed run in one transaction: its inputs, and what it kept."""
+
+def record_processed(db: Path, processed: list[tuple]) -> None:
+    """Remember a run's inputs (when dedup is off, that is all a run remembers)."""
     conn = _connect(db)
     try:
         with conn:
             conn.executemany("INSERT OR REPLACE INTO processed VALUES (?, ?, ?, ?, ?, ?)", processed)
-            if decisions is not None:
-                _remember_articles(conn, signatures, decisions, run_id, settings)
     finally:
         conn.close()
 
 
-def _remember_articles(conn: sqlite3.Connection, signatures: list[Signature], decisions: Decisions, run_id: str,
-                       settings: DedupSettings) -> None:
-    for sig in signatures:
-        decision = decisions.by_source.get(sig.source)
-        if decision is None or decision.status != "keep":
-            continue
-        conn.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
-                     (sig.id, decision.revision, sig.content_key, sig.site, run_id))
-        conn.execute("INSERT OR IGNORE INTO text_keys VALUES (?, ?)", (sig.text_key, sig.id))
-        conn.execute("INSERT OR REPLACE INTO minhashes VALUES (?, ?)", (sig.id, sig.minhash))
-        conn.executemany("INSERT OR IGNORE INTO lsh VALUES (?, ?, ?)",
-                         [(band, bucket, sig.id) for band, bucket in band_keys(sig.minhash, settings)])
-        if not sig.site:
-            continue
-        conn.executemany("INSERT OR IGNORE INTO site_comments VALUES (?, ?, ?)",
-                         [(sig.site, h, sig.id) for h in sig.comments])
-        if sig.id in decisions.new_ids and decision.revision == 1:
-            conn.executemany("INSERT INTO site_lines VALUES (?, ?, 1) ON CONFLICT (site, hash) "
-                             "DO UPDATE SET pages = pages + 1", [(sig.site, h) for h in sig.lines])
+def _chunks(items: list, size: int = 500) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

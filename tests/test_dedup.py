@@ -52,8 +52,7 @@ def test_earlier_runs_keep_their_articles_and_count_revisions():
     rng = random.Random(3)
     text = "\n".join(article(rng))
     index = MemoryIndex(SETTINGS)
-    first = [_sig("p1", text, source="run1")]
-    index.remember(first, decide(first, index, SETTINGS))
+    decide([_sig("p1", text, source="run1")], index, SETTINGS)  # a first run, kept in the index
     second = [_sig("p1", text + "\nAn update.", source="run2"), _sig("p2", text, source="copy", fetched_at="2000-01-01")]
     decisions = decide(second, index, SETTINGS)
     assert decisions.by_source["run2"].revision == 2
@@ -81,3 +80,17 @@ def test_one_page_one_url_key():
             "https://blog.example.com/2021/post?utm_source=feed&fbclid=x"]
     assert {url_key(u) for u in same} == {"blog.example.com/2021/post"}
     assert url_key("https://blog.example.com/?p=12") != url_key("https://blog.example.com/?p=13")
+
+
+def test_fetch_times_compare_as_instants_whatever_their_format():
+    from cleaners.dedup import utc_instant
+
+    rng = random.Random(4)
+    text = "\n".join(article(rng))
+    # 10:00 in Paris is earlier than 09:30 UTC; an HTTP date; a time nobody can read counts as unknown
+    sigs = [_sig("utc", text, fetched_at="2021-03-01T09:30:00Z"), _sig("paris", text, fetched_at="2021-03-01T10:00:00+02:00"),
+            _sig("http", text, fetched_at="Mon, 01 Mar 2021 09:45:00 GMT"), _sig("garbled", text, fetched_at="yesterday")]
+    decisions = decide(sigs, MemoryIndex(SETTINGS), SETTINGS)
+    assert [s for s, d in decisions.by_source.items() if d.status == "keep"] == ["paris.html"]
+    assert utc_instant("yesterday") is None
+    assert utc_instant("Mon, 01 Mar 2021 09:45:00 GMT") == "2021-03-01T09:45:00+00:00"

@@ -156,7 +156,7 @@ def _state_rows(db):
     conn = sqlite3.connect(db)
     try:
         return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("processed", "articles", "lsh", "minhashes", "site_lines")}
+                for t in ("processed", "articles", "text_keys", "lsh", "site_comments", "site_lines")}
     finally:
         conn.close()
 
@@ -186,3 +186,19 @@ def test_an_interrupted_run_changes_neither_the_state_nor_the_feed(tmp_path, mon
     report = clean_pass(Settings(), raw, out)  # the next run does what the interrupted one did not
     assert (report["articles"], report["skipped_already_processed"]) == (1, 1)
     assert len(read_feed(out, "articles")) == 2
+
+
+def test_a_state_database_from_before_dedup_keeps_what_it_processed(tmp_path):
+    import sqlite3
+
+    from flows.state import state_path
+
+    rng = random.Random(12)
+    raw, out = tmp_path / "raw", tmp_path / "clean"
+    write_jsonl(raw / "day1.jsonl", [record("https://a.example/1", "One", article(rng))])
+    clean_pass(Settings(), raw, out)
+    conn = sqlite3.connect(state_path(out))  # as an earlier version left it: `processed` only
+    conn.executescript("DROP TABLE articles; DROP TABLE lsh; PRAGMA user_version = 0;")
+    conn.close()
+    report = clean_pass(Settings(), raw, out)
+    assert (report["skipped_already_processed"], report["articles"]) == (1, 0)
