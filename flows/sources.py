@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Iterator
 
 import orjson
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
 from cleaners.decode import DecodeError, decode_bytes, sniff_binary
 from cleaners.document import Page
 
 PAGE_SUFFIXES = {".html": "html", ".htm": "html", ".txt": "text"}
-RECORD_SUFFIXES = {".jsonl"}
+RECORD_SUFFIXES = {".jsonl": "jsonl", ".warc": "warc"}
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +59,7 @@ def kind_of(rel: str) -> tuple[str | None, bool]:
     if suffix in PAGE_SUFFIXES:
         return PAGE_SUFFIXES[suffix], gz
     if suffix in RECORD_SUFFIXES:
-        return "jsonl", gz
+        return RECORD_SUFFIXES[suffix], gz
     return None, gz
 
 
@@ -85,10 +88,13 @@ def read_pages(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
     if fmt is None:
         data = file.path.read_bytes()[:max_bytes]
         yield Unreadable(file.rel, _sha(data), "unknown", "unsupported_format",
-                         f"{file.rel}: not a supported input (.html, .htm, .txt, .jsonl, optionally .gz)")
+                         f"{file.rel}: not a supported input (.html, .htm, .txt, .jsonl, .warc, optionally .gz)")
         return
     if fmt == "jsonl":
         yield from _read_jsonl(file, gz, max_bytes)
+        return
+    if fmt == "warc":
+        yield from _read_warc(file, max_bytes)
         return
     try:
         data = _read(file, gz, max_bytes)
@@ -145,3 +151,78 @@ def _jsonl_record(rel: str, number: int, line: bytes, max_bytes: int) -> Page | 
 
 def _str(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
+
+
+def _read_warc(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
+    """Response records of a WARC (gzipped per record or not), read one at a time: a page per HTML
+    response, a rejection per other response; requests, metadata and warcinfo are not pages. A
+    truncated or corrupt archive ends with a rejection saying so, after the records it did give."""
+    number = 0
+    try:
+        with open(file.path, "rb") as handle:
+            archive = _CheckedArchive(handle)
+            for number, record in enumerate(archive, start=1):
+                if record.format != "warc":  # warcio reads any text as an old ARC file
+                    raise _Corrupt(f"record {number} is not a WARC record")
+                if record.rec_type is None or record.rec_headers.get_header("Content-Length") is None:
+                    raise _Corrupt(f"the header of record {number} breaks off")
+                item = _warc_response(file.rel, number, record, max_bytes) if record.rec_type == "response" else None
+                if _breaks_off(record):
+                    raise _Corrupt(f"record {number} breaks off before its stated length")
+                if item is not None:
+                    yield item
+            if archive.cut_off:
+                raise ArchiveLoadFailed("its last gzip member breaks off")
+            handle.seek(archive.parsed_to)  # warcio stops quietly at a broken header
+            if handle.read(64).strip(b"\r\n"):
+                raise ArchiveLoadFailed(f"what follows byte {archive.parsed_to} is not a whole WARC record")
+    except _Corrupt as exc:  # the record at hand, not given as a page
+        yield Unreadable(f"{file.rel}#{number}", "", "warc", "unreadable",
+                         f"{file.rel}: the archive breaks off or is corrupt: {exc}")
+    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError, AttributeError) as exc:  # past the last record read
+        yield Unreadable(f"{file.rel}#end", "", "warc", "unreadable",
+                         f"{file.rel}: the archive breaks off or is corrupt after record {number}: {exc}")
+
+
+class _Corrupt(Exception):
+    pass
+
+
+class _CheckedArchive(ArchiveIterator):
+    """warcio ends quietly when a gzip member breaks off mid-record: noticed here, at its close."""
+
+    cut_off = False
+    parsed_to = 0  # file offset where the last whole record ends
+
+    def close(self):
+        decompressor = self.reader.decompressor if self.reader else None
+        self.cut_off = decompressor is not None and not decompressor.eof
+        if self.member_info:
+            self.parsed_to = sum(self.member_info)
+        super().close()
+
+
+def _breaks_off(record) -> bool:
+    """Read what is left of the record: warcio ends a cut-off record quietly, short of its length."""
+    while record.raw_stream.read(1 << 16):
+        pass
+    return getattr(record.raw_stream, "limit", 0) > 0
+
+
+def _warc_response(rel: str, number: int, record, max_bytes: int) -> Page | Unreadable:
+    source = f"{rel}#{number}"
+    url = _str(record.rec_headers.get_header("WARC-Target-URI"))
+    payload = record.content_stream().read(max_bytes + 1)
+    sha = _sha(payload)
+    if len(payload) > max_bytes:
+        return Unreadable(source, sha, "warc", "too_large", f"{source}: response larger than run.max_input_bytes")
+    kind = (record.http_headers.get_header("Content-Type") or "" if record.http_headers else "").lower()
+    if not kind.startswith(_HTML_TYPES):
+        return Unreadable(source, sha, "warc", "unsupported_format",
+                          f"{source}: {url or 'a response'} is {kind.split(';')[0] or 'of no stated type'}, not HTML")
+    try:
+        text = decode_bytes(payload, html=True)
+    except DecodeError as exc:
+        return Unreadable(source, sha, "warc", "unreadable", f"{source}: {exc}")
+    return Page(source=source, sha256=sha, format="warc", content=text, content_type="html", url=url,
+                fetched_at=_str(record.rec_headers.get_header("WARC-Date")))

@@ -1,0 +1,90 @@
+"""WARC input: response records with HTML payloads become pages; nothing else is lost silently."""
+import io
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from flows.config import Settings
+from flows.run import clean_pass
+from flows.sources import Unreadable, discover, kind_of, read_pages
+from tests.test_run import read_feed
+
+PAGE = ("<html><head><title>Ferry timetable changes</title></head><body><article><h1>Ferry timetable changes</h1>"
+        "<p>From the first of June the morning ferry leaves the harbour twenty minutes earlier, so that walkers "
+        "can reach the island before the heat of the day. The evening return stays at six o'clock.</p>"
+        "<p>Season tickets bought before June remain valid for every crossing until the end of September.</p>"
+        "</article></body></html>")
+
+
+def warc_bytes(gzip: bool = True) -> bytes:
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=gzip)
+    writer.write_record(writer.create_warcinfo_record("crawl.warc.gz", {"software": "test"}))
+
+    def response(url, body: bytes, kind: str, date: str):
+        http = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+        record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
+                                           warc_headers_dict={"WARC-Date": date})
+        writer.write_record(record)
+
+    request = writer.create_warc_record("https://island.example/ferry", "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"))
+    writer.write_record(request)
+    response("https://island.example/ferry", PAGE.encode("utf-8"), "text/html; charset=utf-8", "2023-05-20T08:00:00Z")
+    response("https://island.example/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png", "2023-05-20T08:00:01Z")
+    return out.getvalue()
+
+
+def _read(tmp_path, name, data):
+    (tmp_path / name).write_bytes(data)
+    [file] = discover(tmp_path)
+    return list(read_pages(file, max_bytes=1_000_000))
+
+
+def test_warc_names_are_archives():
+    assert kind_of("crawl/2023.warc.gz") == ("warc", True)
+    assert kind_of("x.warc") == ("warc", False)
+
+
+def test_html_responses_become_pages_with_url_and_fetch_date(tmp_path):
+    for gzipped in (True, False):
+        folder = tmp_path / str(gzipped)
+        folder.mkdir()
+        items = _read(folder, "crawl.warc.gz" if gzipped else "crawl.warc", warc_bytes(gzipped))
+        pages = [i for i in items if not isinstance(i, Unreadable)]
+        [page] = pages
+        assert (page.url, page.fetched_at, page.format, page.content_type) == (
+            "https://island.example/ferry", "2023-05-20T08:00:00Z", "warc", "html")
+        assert page.source.startswith("crawl.warc") and page.source.endswith("#3")  # warcinfo, request, response
+        assert "morning ferry" in page.content
+        [image] = [i for i in items if isinstance(i, Unreadable)]
+        assert image.reason == "unsupported_format" and "image/png" in image.detail
+
+
+def test_an_archive_cut_anywhere_says_so_after_the_records_it_gave(tmp_path):
+    for gzipped in (True, False):
+        data = warc_bytes(gzipped)
+        for cut in range(40, len(data), 61):  # in headers, in payloads, between gzip members
+            folder = tmp_path / f"{gzipped}-{cut}"
+            folder.mkdir()
+            items = _read(folder, "crawl.warc.gz" if gzipped else "crawl.warc", data[:cut])
+            broken = [i for i in items if isinstance(i, Unreadable) and i.reason == "unreadable"]
+            assert len(broken) == 1 and items[-1] is broken[0], (gzipped, cut, items)
+            assert "breaks off or is corrupt" in broken[0].detail and "crawl.warc" in broken[0].detail
+            sources = [i.source for i in items]
+            assert len(sources) == len(set(sources))  # the rejection never reuses a page's source
+
+
+def test_garbage_with_a_warc_name_is_one_rejection(tmp_path):
+    [item] = _read(tmp_path, "crawl.warc", b"this is not an archive at all\n" * 10)
+    assert isinstance(item, Unreadable) and item.reason == "unreadable"
+
+
+def test_a_warc_goes_through_the_whole_pass(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "crawl.warc.gz").write_bytes(warc_bytes())
+    report = clean_pass(Settings(), raw, out)
+    assert (report["articles"], report["rejected_by_reason"]) == (1, {"unsupported_format": 1})
+    [article] = read_feed(out, "articles")
+    assert article["url"] == "https://island.example/ferry"
+    assert article["provenance"]["fetched_at"] == "2023-05-20T08:00:00Z" and article["provenance"]["format"] == "warc"
