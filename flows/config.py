@@ -29,6 +29,8 @@ class RunSettings(Section):
     batch_pages: int = Field(200, ge=1, le=100_000, description="pages per batch (one task per batch)")
     batch_bytes: int = Field(32_000_000, ge=1_000, description="raw bytes per batch")
     max_input_bytes: int = Field(50_000_000, ge=1_000, description="larger raw records are rejected")
+    page_timeout_seconds: float = Field(
+        60, ge=0, le=3600, description="a page cleaned for longer is rejected as timeout (0: no limit)")
 
 
 class OutputSettings(Section):

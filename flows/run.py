@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import threading
 import time
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -46,6 +49,7 @@ class BatchSpec:
     reprocess: bool
     max_input_bytes: int
     compress: bool
+    page_timeout: float = 0.0
 
 
 @dataclass
@@ -97,7 +101,7 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
                     manifest.skipped += 1
                     continue
                 page_started = time.perf_counter()
-                kind, record = _record_of(item, cleaner, spec.run)
+                kind, record = _record_of(item, cleaner, spec.run, spec.page_timeout)
                 timings.append((time.perf_counter() - page_started, item.source))
                 (articles if kind == "article" else rejected).write(record)
                 if kind == "article" and cleaning.dedup.enabled:
@@ -112,15 +116,44 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
     return manifest
 
 
-def _record_of(item: Page | Unreadable, cleaner: Cleaner, run: dict[str, str]) -> tuple[str, dict[str, Any]]:
+def _record_of(item: Page | Unreadable, cleaner: Cleaner, run: dict[str, str],
+               timeout: float = 0.0) -> tuple[str, dict[str, Any]]:
     if isinstance(item, Unreadable):
         page = Page(source=item.source, sha256=item.sha256, format=item.format, content="", content_type="text")
         return "rejected", rejected_record(page, item.reason, item.detail, run)
     try:
-        return cleaner.record(item, run)
+        with page_deadline(timeout):
+            return cleaner.record(item, run)
+    except PageTimeout:
+        return "rejected", rejected_record(item, "timeout", f"{item.source}: cleaning took longer than "
+                                           f"run.page_timeout_seconds ({timeout:g} s)", run)
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run; it is reported
         detail = f"{item.source}: cleaning failed: {type(exc).__name__}: {exc}"
         return "rejected", rejected_record(item, "error", detail, run)
+
+
+class PageTimeout(BaseException):
+    """Not an Exception: the libraries' own `except Exception` must not swallow it."""
+
+
+@contextmanager
+def page_deadline(seconds: float) -> Iterator[None]:
+    """Interrupt the page's cleaning after `seconds` (a timer signal: a pathological page cannot stall
+    the batch). Only a process's main thread can take signals; elsewhere (Prefect's thread pool) no cap."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise PageTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _str_or_none(path: Path | None) -> str | None:
@@ -173,6 +206,7 @@ def clean_pass(
             index=i, raw_dir=str(raw_dir), files=tuple(f.rel for f in batch), staging=str(staging),
             cleaning=settings.cleaning().model_dump(mode="json"), run=run, state_db=str(state_path(clean_dir)),
             reprocess=reprocess, max_input_bytes=settings.run.max_input_bytes, compress=settings.output.compress,
+            page_timeout=settings.run.page_timeout_seconds,
         )
         for i, batch in enumerate(plan_batches(files, settings.run.batch_pages, settings.run.batch_bytes))
     ]

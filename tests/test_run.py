@@ -115,3 +115,28 @@ def test_a_page_that_crashes_a_step_is_rejected_and_the_run_goes_on(tmp_path, mo
     assert (report["articles"], report["rejected_by_reason"]) == (4, {"error": 1})
     [rejected] = read_feed(tmp_path / "out", "rejected")
     assert rejected["detail"] == "002_b86a3215d1c1ebec.txt: cleaning failed: RuntimeError: boom"
+
+
+def test_a_page_that_takes_too_long_is_rejected_as_timeout_and_the_run_goes_on(tmp_path, monkeypatch):
+    import time
+
+    from cleaners import Cleaner
+
+    raw, out = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "a-slow.txt").write_text("Slow page\n\nThis page never finishes cleaning, whatever is tried.\n" * 3)
+    (raw / "b-fine.txt").write_text("Fine page\n\nThis page is cleaned in the usual time and kept as an article.\n" * 3)
+    real = Cleaner.record
+
+    def record(self, page, run):
+        if "never finishes" in page.content:
+            while True:  # a pathological page: only the deadline ends it
+                time.sleep(0.01)
+        return real(self, page, run)
+
+    monkeypatch.setattr(Cleaner, "record", record)
+    settings = Settings.model_validate({"run": {"workers": 1, "page_timeout_seconds": 0.3}})
+    report = clean_pass(settings, raw, out)
+    assert report["rejected_by_reason"] == {"timeout": 1} and report["articles"] == 1
+    [rejected] = read_feed(out, "rejected")
+    assert rejected["provenance"]["source"] == "a-slow.txt" and "page_timeout_seconds" in rejected["detail"]
