@@ -28,7 +28,7 @@ from cleaners.document import Page, rejected_record
 from .config import Settings
 from .dedup import DedupSummary, deduplicate
 from .sinks import ARTICLES, REJECTED, RUNS, STAGING, PartWriter, publish, write_json_atomic
-from .sources import InputFile, Unreadable, discover, read_pages
+from .sources import InputFile, Unreadable, discover, read_pages, split_records
 from .state import SeenInputs, StateIndex, record_processed, state_path
 
 try:
@@ -41,7 +41,7 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 class BatchSpec:
     index: int
     raw_dir: str
-    files: tuple[str, ...]
+    files: tuple[tuple[str, int, int | None, int], ...]  # (path, start byte, end byte, first line)
     staging: str
     cleaning: dict[str, Any]
     run: dict[str, str]
@@ -94,8 +94,8 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
     manifest = BatchManifest(index=spec.index)
     timings: list[tuple[float, str]] = []
     try:
-        for rel in spec.files:
-            file = InputFile(Path(spec.raw_dir) / rel, rel, 0)
+        for rel, start, end, first_line in spec.files:
+            file = InputFile(Path(spec.raw_dir) / rel, rel, 0, start, end, first_line)
             for item in read_pages(file, spec.max_input_bytes):
                 if not spec.reprocess and item.sha256 and item.sha256 in seen:
                     manifest.skipped += 1
@@ -200,15 +200,17 @@ def clean_pass(
     started = time.perf_counter()
     run = {"run_id": new_run_id(), "pipeline_version": PIPELINE_VERSION, "config_sha256": settings.sha256()}
     files = discover(raw_dir)
+    pieces = [piece for f in files for piece in split_records(f, settings.run.batch_bytes)]
     staging = clean_dir / STAGING / run["run_id"]
     specs = [
         BatchSpec(
-            index=i, raw_dir=str(raw_dir), files=tuple(f.rel for f in batch), staging=str(staging),
+            index=i, raw_dir=str(raw_dir), files=tuple((f.rel, f.start, f.end, f.first_line) for f in batch),
+            staging=str(staging),
             cleaning=settings.cleaning().model_dump(mode="json"), run=run, state_db=str(state_path(clean_dir)),
             reprocess=reprocess, max_input_bytes=settings.run.max_input_bytes, compress=settings.output.compress,
             page_timeout=settings.run.page_timeout_seconds,
         )
-        for i, batch in enumerate(plan_batches(files, settings.run.batch_pages, settings.run.batch_bytes))
+        for i, batch in enumerate(plan_batches(pieces, settings.run.batch_pages, settings.run.batch_bytes))
     ]
     mapper = map_batches or pool_map_batches(worker_count(settings))
     manifests = []

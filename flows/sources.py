@@ -26,6 +26,37 @@ class InputFile:
     path: Path  # absolute
     rel: str  # relative to the raw folder, with '/' separators
     size: int
+    # a piece of a large JSONL file: its byte range, and the line number it starts at
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+
+
+def split_records(file: InputFile, size: int) -> list[InputFile]:
+    """A large uncompressed JSONL file as pieces of about `size` bytes, cut after a line end, so
+    that its records spread over several batches (and cores). Other files stay whole (a gzip
+    stream cannot be entered in the middle)."""
+    if kind_of(file.rel) != ("jsonl", False) or file.size <= size:
+        return [file]
+    pieces, start, line = [], 0, 1
+    with open(file.path, "rb") as handle:
+        while start < file.size:
+            handle.seek(min(start + size, file.size))
+            end = min(handle.tell() + len(handle.readline()), file.size) if start + size < file.size else file.size
+            pieces.append(InputFile(file.path, file.rel, end - start, start, end, line))
+            handle.seek(start)
+            line += sum(chunk.count(b"\n") for chunk in _chunks_of(handle, end - start))
+            start = end
+    return pieces
+
+
+def _chunks_of(handle, length: int, block: int = 1 << 22) -> Iterator[bytes]:
+    while length > 0:
+        chunk = handle.read(min(block, length))
+        if not chunk:
+            return
+        length -= len(chunk)
+        yield chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +147,13 @@ def _read_jsonl(file: InputFile, gz: bool, max_bytes: int) -> Iterator[Page | Un
     opener = gzip.open if gz else open
     try:
         with opener(file.path, "rb") as handle:
-            for number, line in enumerate(handle, start=1):
+            if file.start:
+                handle.seek(file.start)
+            position = file.start
+            for number, line in enumerate(handle, start=file.first_line):
+                if file.end is not None and position >= file.end:
+                    break  # the next piece's
+                position += len(line)
                 if line.strip():
                     yield _jsonl_record(file.rel, number, line, max_bytes)
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:

@@ -140,3 +140,27 @@ def test_a_page_that_takes_too_long_is_rejected_as_timeout_and_the_run_goes_on(t
     assert report["rejected_by_reason"] == {"timeout": 1} and report["articles"] == 1
     [rejected] = read_feed(out, "rejected")
     assert rejected["provenance"]["source"] == "a-slow.txt" and "page_timeout_seconds" in rejected["detail"]
+
+
+def test_one_large_jsonl_file_spreads_over_batches_with_the_same_records(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = "This is page {n} of the crawl, a short report on the {n}th meeting of the parish council. " * 3
+    (raw / "crawl.jsonl").write_text("".join(
+        json.dumps({"url": f"https://parish.example/meeting-{n}", "text": f"Meeting {n}\n\n" + text.format(n=n)}) + "\n"
+        for n in range(30)))
+    whole = Settings.model_validate({"run": {"workers": 1}})
+    pieced = Settings.model_validate({"run": {"workers": 2, "batch_bytes": 2000}})
+    report_whole = clean_pass(whole, raw, tmp_path / "a")
+    report_pieced = clean_pass(pieced, raw, tmp_path / "b")
+    assert report_whole["batches"] == 1 and report_pieced["batches"] > 3
+    assert report_pieced["files"] == 1 and report_pieced["records_in"] == 30
+
+    def records(folder):
+        found = read_feed(tmp_path / folder, "articles")
+        for r in found:
+            r["provenance"].pop("run_id")
+            r["provenance"].pop("config_sha256")
+        return found
+
+    assert records("a") == records("b")  # same records, same order, same sources (crawl.jsonl#N)

@@ -75,3 +75,24 @@ def test_oversized_record_is_rejected_as_too_large(tmp_path):
     [file] = discover(tmp_path)
     [item] = list(read_pages(file, max_bytes=1000))
     assert isinstance(item, Unreadable) and item.reason == "too_large"
+
+
+def test_a_large_jsonl_file_is_cut_into_pieces_at_line_ends(tmp_path):
+    import json
+
+    from flows.sources import split_records
+
+    lines = [json.dumps({"url": f"https://a.example/{n}", "text": f"Page {n}. " + "word " * (n * 7 % 90)}) for n in range(40)]
+    lines.insert(5, "")  # a blank line still counts for the numbering
+    (tmp_path / "big.jsonl").write_text("\n".join(lines) + "\n")
+    [file] = discover(tmp_path)
+    pieces = split_records(file, 700)
+    assert len(pieces) > 3
+    assert pieces[0].start == 0 and pieces[-1].end == file.size
+    assert all(a.end == b.start for a, b in zip(pieces, pieces[1:]))
+    data = (tmp_path / "big.jsonl").read_bytes()
+    assert all(data[p.start - 1:p.start] == b"\n" for p in pieces[1:])  # cut after a line end
+    whole = [(i.source, i.url) for i in read_pages(file, 10**6)]
+    pieced = [(i.source, i.url) for p in pieces for i in read_pages(p, 10**6)]
+    assert pieced == whole and len(whole) == 40  # same records, same line numbers
+    assert split_records(file, 10**6) == [file]
