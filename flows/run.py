@@ -27,7 +27,7 @@ from cleaners.document import Page, rejected_record
 
 from .config import Settings
 from .dedup import DedupSummary, deduplicate
-from .sinks import ARTICLES, REJECTED, RUNS, STAGING, PartWriter, publish, write_json_atomic
+from .sinks import ARTICLES, REJECTED, RUNS, STAGING, PartWriter, append_to_manifest, publish, write_json_atomic
 from .sources import InputFile, Unreadable, discover, read_pages, split_records
 from .state import SeenInputs, StateIndex, record_processed, state_path
 
@@ -238,12 +238,15 @@ def clean_pass(
 def commit(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str], index: StateIndex | None) -> list[str]:
     """Publish the staged parts in batch order, then remember the run: its inputs as processed,
     what it kept as the dedup index of later runs."""
-    published = []
+    published, parts = [], []
     for manifest in manifests:
-        for staged, folder in ((manifest.articles_part, ARTICLES), (manifest.rejected_part, REJECTED)):
+        counts = Counter(kind for _, _, kind, _, _ in manifest.outcomes)
+        for staged, folder, kind in ((manifest.articles_part, ARTICLES, "article"),
+                                     (manifest.rejected_part, REJECTED, "rejected")):
             if staged:
                 target = publish(Path(staged), clean_dir / folder, f"{run['run_id']}-{manifest.index:05d}")
                 published.append(target.relative_to(clean_dir).as_posix())
+                parts.append({"path": published[-1], "kind": folder, "run_id": run["run_id"], "records": counts[kind]})
     rows = [
         (sha, source, outcome, reason, record_id, run["run_id"])
         for m in manifests for sha, source, outcome, reason, record_id in m.outcomes if sha
@@ -252,6 +255,7 @@ def commit(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str],
         index.commit(rows)
     elif rows:
         record_processed(state_path(clean_dir), rows)
+    append_to_manifest(clean_dir, parts)
     return published
 
 

@@ -58,3 +58,17 @@ def write_json_atomic(path: Path, data: Any) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     os.replace(tmp, path)
+
+
+MANIFEST = "manifest.json"
+
+
+def append_to_manifest(clean_dir: Path, parts: list[dict[str, Any]]) -> None:
+    """clean/manifest.json: every part of the feed in the order it was written, with its run and
+    record count, so a consumer reads "everything after the part I saw last". Rewritten whole and
+    atomically after each run (a run with no parts leaves it as it is)."""
+    if not parts:
+        return
+    path = clean_dir / MANIFEST
+    listed = orjson.loads(path.read_bytes())["parts"] if path.exists() else []
+    write_json_atomic(path, {"schema_version": "1", "parts": listed + parts})

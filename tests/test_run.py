@@ -164,3 +164,25 @@ def test_one_large_jsonl_file_spreads_over_batches_with_the_same_records(tmp_pat
         return found
 
     assert records("a") == records("b")  # same records, same order, same sources (crawl.jsonl#N)
+
+
+def test_the_manifest_lists_every_part_in_the_order_runs_wrote_them(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "clean"
+    shutil.copytree(REPO / "raw" / "seeds", raw)
+    first = clean_pass(Settings(), raw, out)
+    (raw / "later.txt").write_text("A later page\n\nWritten after the first run, and cleaned by the second one.\n" * 3)
+    second = clean_pass(Settings(), raw, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    parts = manifest["parts"]
+    assert [p["path"] for p in parts] == first["parts"] + second["parts"]
+    assert [p["run_id"] for p in parts] == [first["run_id"]] * len(first["parts"]) + [second["run_id"]]
+    for part in parts:  # the counts are the records in the files
+        assert part["records"] == len(read_feed_part(out / part["path"]))
+    clean_pass(Settings(), raw, out)  # nothing new: no part, the manifest stays as it was
+    assert json.loads((out / "manifest.json").read_text()) == manifest
+
+
+def read_feed_part(path):
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
