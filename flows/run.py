@@ -251,11 +251,13 @@ def commit(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str],
         (sha, source, outcome, reason, record_id, run["run_id"])
         for m in manifests for sha, source, outcome, reason, record_id in m.outcomes if sha
     ]
+    # the manifest before the state: a crash between the two re-cleans this run's inputs next time,
+    # rather than leaving published parts no manifest lists
+    append_to_manifest(clean_dir, parts)
     if index is not None:
         index.commit(rows)
     elif rows:
         record_processed(state_path(clean_dir), rows)
-    append_to_manifest(clean_dir, parts)
     return published
 
 
