@@ -28,7 +28,7 @@ from typing import Any, Protocol
 import numpy as np
 from datasketch import MinHash
 
-from .document import Removal
+from .document import Removal, rejection
 from .normalize import comparable
 from .settings import DedupSettings
 
@@ -306,12 +306,5 @@ def _removal(reason: str, text: str) -> dict[str, Any]:
 
 def duplicate_rejection(record: dict[str, Any], decision: Decision) -> dict[str, Any]:
     """The rejected record of an article found to duplicate another (or itself, unchanged)."""
-    return {
-        "schema_version": record["schema_version"],
-        "id": record["id"],
-        "url": record["url"],
-        "reason": "duplicate",
-        "detail": f"{record['provenance']['source']}: {decision.detail}",
-        "duplicate_of": decision.duplicate_of,
-        "provenance": record["provenance"],
-    }
+    return rejection(record["id"], record["url"], "duplicate", f"{record['provenance']['source']}: {decision.detail}",
+                     record["provenance"], duplicate_of=decision.duplicate_of)

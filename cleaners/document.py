@@ -154,11 +154,11 @@ def rejected_record(
     url: str | None = None,
 ) -> dict[str, Any]:
     url = url or page.url
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "id": stable_id(url, page.source),
-        "url": url,
-        "reason": reason,
-        "detail": detail,
-        "provenance": provenance(page, run, removed or []),
-    }
+    return rejection(stable_id(url, page.source), url, reason, detail, provenance(page, run, removed or []))
+
+
+def rejection(record_id: str, url: str | None, reason: str, detail: str, prov: dict[str, Any],
+              **extra: Any) -> dict[str, Any]:
+    """A rejected record; `extra` adds fields such as `duplicate_of`."""
+    return {"schema_version": SCHEMA_VERSION, "id": record_id, "url": url, "reason": reason, "detail": detail,
+            **extra, "provenance": prov}

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, Iterator
 import orjson
 
 from cleaners.dedup import Decisions, decide, duplicate_rejection, strip_site_repeats
-from cleaners.document import SCHEMA_VERSION
+from cleaners.document import rejection
 
 from .config import Settings
-from .sinks import PartWriter
+from .sinks import PartWriter, path_or_none
 from .state import StateIndex
 
 if TYPE_CHECKING:
@@ -90,19 +90,12 @@ def _apply(manifest: "BatchManifest", decisions: Decisions, settings: Settings, 
     for old in (manifest.articles_part, manifest.rejected_part):
         if old:
             Path(old).unlink()
-    manifest.articles_part = _str_or_none(articles.close())
-    manifest.rejected_part = _str_or_none(rejected.close())
+    manifest.articles_part = path_or_none(articles.close())
+    manifest.rejected_part = path_or_none(rejected.close())
     manifest.outcomes = [(sha, src, *changed.get(src, (kind, reason)), rid) for sha, src, kind, reason, rid in manifest.outcomes]
 
 
 def _too_short(record: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "schema_version": SCHEMA_VERSION, "id": record["id"], "url": record["url"], "reason": "too_short",
-        "detail": f"{record['provenance']['source']}: {len(record['text'])} characters left after removing the "
-                  f"site's template lines",
-        "provenance": record["provenance"],
-    }
-
-
-def _str_or_none(path: Path | None) -> str | None:
-    return str(path) if path else None
+    return rejection(record["id"], record["url"], "too_short",
+                     f"{record['provenance']['source']}: {len(record['text'])} characters left after removing the "
+                     f"site's template lines", record["provenance"])

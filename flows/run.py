@@ -27,7 +27,7 @@ from cleaners.document import Page, rejected_record
 
 from .config import Settings
 from .dedup import DedupSummary, deduplicate
-from .sinks import ARTICLES, REJECTED, RUNS, STAGING, PartWriter, append_to_manifest, publish, write_json_atomic
+from .sinks import ARTICLES, REJECTED, RUNS, STAGING, PartWriter, append_to_manifest, path_or_none, publish, write_json_atomic
 from .sources import InputFile, Unreadable, discover, read_pages, split_records
 from .state import SeenInputs, StateIndex, record_processed, state_path
 
@@ -109,8 +109,8 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
                 manifest.outcomes.append((item.sha256, item.source, kind, record.get("reason"), record["id"]))
     finally:
         seen.close()
-        manifest.articles_part = _str_or_none(articles.close())
-        manifest.rejected_part = _str_or_none(rejected.close())
+        manifest.articles_part = path_or_none(articles.close())
+        manifest.rejected_part = path_or_none(rejected.close())
     manifest.seconds = time.perf_counter() - started
     manifest.slowest = sorted(timings, reverse=True)[:5]
     return manifest
@@ -154,10 +154,6 @@ def page_deadline(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def _str_or_none(path: Path | None) -> str | None:
-    return str(path) if path else None
 
 
 MapBatches = Callable[[list[BatchSpec]], Iterable[BatchManifest]]

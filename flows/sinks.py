@@ -42,6 +42,11 @@ class PartWriter:
         return self.path
 
 
+def path_or_none(path: Path | None) -> str | None:
+    """A staged part's path as the batch manifest carries it (None: the part got no record)."""
+    return str(path) if path else None
+
+
 def publish(staged: Path, folder: Path, name: str) -> Path:
     """Move a staged part into the feed under `name` (same file system: an atomic rename)."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -93,7 +93,7 @@ class StateIndex:
         self.conn.execute("BEGIN IMMEDIATE")  # one writer: a second run waits for this one
 
     def commit(self, processed: list[tuple]) -> None:
-        self.conn.executemany("INSERT OR REPLACE INTO processed VALUES (?, ?, ?, ?, ?, ?)", processed)
+        _remember_inputs(self.conn, processed)
         self.conn.commit()
 
     def close(self) -> None:
@@ -148,9 +148,14 @@ def record_processed(db: Path, processed: list[tuple]) -> None:
     conn = _connect(db)
     try:
         with conn:
-            conn.executemany("INSERT OR REPLACE INTO processed VALUES (?, ?, ?, ?, ?, ?)", processed)
+            _remember_inputs(conn, processed)
     finally:
         conn.close()
+
+
+def _remember_inputs(conn: sqlite3.Connection, processed: list[tuple]) -> None:
+    """(sha256, source, outcome, reason, record id, run id) rows."""
+    conn.executemany("INSERT OR REPLACE INTO processed VALUES (?, ?, ?, ?, ?, ?)", processed)
 
 
 def _chunks(items: list, size: int = 500) -> Iterable[list]:
