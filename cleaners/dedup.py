@@ -275,11 +275,13 @@ def strip_site_repeats(record: dict[str, Any], template: set[int], spam: set[int
                        settings: DedupSettings) -> dict[str, Any]:
     """The article without its site's template lines and site-wide spam comments, each audited.
     A reply to a removed comment answers what that comment answered."""
+    if not template and not spam:
+        return record
     removed = record["provenance"]["removed"]
     kept_lines = []
     for line in record["text"].split("\n"):
-        key = line_key(line)
-        if template and len(key) >= settings.template_min_chars and hash64(key) in template:
+        key = line_key(line) if template else ""
+        if key and len(key) >= settings.template_min_chars and hash64(key) in template:
             removed.append(_removal("template:site_line", line))
         else:
             kept_lines.append(line)
@@ -287,8 +289,8 @@ def strip_site_repeats(record: dict[str, Any], template: set[int], spam: set[int
     parents: dict[str, str | None] = {}
     comments = []
     for comment in record["comments"]:
-        key = comment_key(comment["text"])
-        if spam and len(key) >= settings.comment_min_chars and hash64(key) in spam:
+        key = comment_key(comment["text"]) if spam else ""
+        if key and len(key) >= settings.comment_min_chars and hash64(key) in spam:
             parents[comment["id"]] = comment["parent"]
             removed.append(_removal("comment:site_spam", comment["text"]))
         else:

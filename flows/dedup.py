@@ -58,8 +58,8 @@ def _read_part(path: Path) -> Iterator[dict[str, Any]]:
 def _apply(manifest: "BatchManifest", decisions: Decisions, settings: Settings, summary: DedupSummary) -> None:
     """Rewrite the batch's staged parts: duplicates move to rejected, kept articles lose their
     site's template lines and spam comments and carry their revision."""
-    if manifest.articles_part is None:
-        return
+    if manifest.articles_part is None or not _touched(manifest, decisions):
+        return  # every article kept as it was written: the staged parts stand
     staged = Path(manifest.articles_part)
     stem = staged.name.split("-articles")[0]
     articles = PartWriter(staged.with_name(f"{stem}-articles-final"), settings.output.compress)
@@ -93,6 +93,15 @@ def _apply(manifest: "BatchManifest", decisions: Decisions, settings: Settings, 
     manifest.articles_part = path_or_none(articles.close())
     manifest.rejected_part = path_or_none(rejected.close())
     manifest.outcomes = [(sha, src, *changed.get(src, (kind, reason)), rid) for sha, src, kind, reason, rid in manifest.outcomes]
+
+
+def _touched(manifest: "BatchManifest", decisions: Decisions) -> bool:
+    for _, source, kind, _, _ in manifest.outcomes:
+        decision = decisions.by_source.get(source) if kind == "article" else None
+        if decision is not None and (decision.status != "keep" or decision.revision != 1 or
+                                     source in decisions.template_lines or source in decisions.spam_comments):
+            return True
+    return False
 
 
 def _too_short(record: dict[str, Any]) -> dict[str, Any]:
