@@ -18,14 +18,14 @@ BLOCK_TAGS = frozenset({
 _CONTAINERS = ("body", "div", "center", "section", "article", "main", "td", "th", "blockquote", "form")
 _NOT_CONTAINERS = frozenset({"html", "head", "li", "dd", "dt", "tr", "tbody", "thead", "tfoot", "ul", "ol", "dl"})
 _NEVER_WRAPPED = BLOCK_TAGS | _NOT_CONTAINERS
-_VISIBLE_BLOCKS = tuple(sorted(BLOCK_TAGS - {"script", "style", "noscript"}))
+VISIBLE_BLOCK_TAGS = tuple(sorted(BLOCK_TAGS - {"script", "style", "noscript"}))
 
 
 def _holding_blocks(root: etree._Element) -> set:
     """Elements with a block inside them, found in one pass (a walk up from each block stops at
     the first ancestor already seen): deeply nested markup costs no more than flat markup."""
     holding: set = set()
-    for block in root.iter(*_VISIBLE_BLOCKS):
+    for block in root.iter(*VISIBLE_BLOCK_TAGS):
         for ancestor in block.iterancestors():
             if ancestor in holding:
                 break

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from lxml import etree
 
+from .blocks import VISIBLE_BLOCK_TAGS
 from .document import Removal
 from .dom import remove_keeping_tail
 from .normalize import collapse_spaces
 
 _TABLES = etree.XPath("//table")
-_BLOCK_TAGS = ("p", "div", "table", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "form",
-               "pre", "hr", "center", "section", "article", "aside", "nav", "header", "footer")
-_ANY_BLOCK = " | ".join(f".//{tag}" for tag in _BLOCK_TAGS)
+_ANY_BLOCK = " | ".join(f".//{tag}" for tag in VISIBLE_BLOCK_TAGS)
 _BLOCKS = etree.XPath(f"count({_ANY_BLOCK} | .//br)")
 _BLOCK_CHILD = etree.XPath(f"boolean({_ANY_BLOCK})")
 _TABLE_PARTS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th"}
