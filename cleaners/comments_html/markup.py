@@ -9,7 +9,15 @@ from lxml import etree
 
 def _cls(*names: str) -> str:
     """XPath test: the element's class list holds one of `names` (whole tokens only)."""
-    return "(" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {n} ')" for n in names) + ")"
+    tokens = " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {n} ')" for n in names)
+    # A plain substring test first: most elements fail it, and it costs far less than normalize-space.
+    return f"(({_substrings(names)}) and ({tokens}))"
+
+
+def _substrings(names) -> str:
+    """XPath test: @class contains one of `names` as a substring (names inside another name suffice)."""
+    shortest = [n for n in names if not any(m != n and m in n for m in names)]
+    return " or ".join(f"contains(@class, '{n}')" for n in dict.fromkeys(shortest))
 
 
 def _xp(expr: str) -> etree.XPath:
