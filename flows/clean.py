@@ -1,31 +1,65 @@
 """The Prefect flow: the cleaning pass of flows/run.py with one Prefect task per batch,
 a table artifact of outcomes and a markdown summary. Importable for custom deployments:
 
-    from flows.clean import clean_flow
+    from flows.clean import clean_flow, run_clean_flow
+
+Where the batches run (run.runner in the config):
+- process (default): each batch task hands its batch to a pool of run.workers processes that
+  the flow owns. The pool's processes import neither Prefect nor a Prefect client, so no
+  worker starts a temporary Prefect server of its own.
+- dask: the flow's task runner is prefect-dask's DaskTaskRunner; batch tasks run on the
+  cluster at run.dask_address, or on a local cluster of run.workers processes. Dask workers
+  run Prefect's task engine, so they need a Prefect server they can reach (see
+  `prefect_api_for_workers`). Batches return signatures, not pages: deduplication and the
+  state database stay in the flow's process.
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 
-from .config import Settings
-from .run import BatchManifest, BatchSpec, clean_batch, clean_pass
+from .config import ConfigError, Settings
+from .run import BatchManifest, BatchSpec, clean_batch, clean_pass, worker_count
+
+_PROCESS_POOL: ProcessPoolExecutor | None = None  # the flow's pool while a process-runner flow runs
 
 
 @task(name="clean-batch", cache_policy=NO_CACHE)
 def clean_batch_task(spec: BatchSpec) -> BatchManifest:
-    """One batch of files; writes its staged parts itself and returns a small manifest."""
-    return clean_batch(spec)
+    """One batch of files; writes its staged parts itself and returns a small manifest. Runs in the
+    flow's process pool when there is one, else where Prefect's task runner put it (a Dask worker)."""
+    pool = _PROCESS_POOL
+    if pool is None:
+        return clean_batch(spec)
+    return pool.submit(clean_batch, spec).result()
 
 
 def _map_as_tasks(specs: list[BatchSpec]) -> Iterator[BatchManifest]:
     futures = [clean_batch_task.submit(spec) for spec in specs]
     for future in futures:
         yield future.result()
+
+
+@contextmanager
+def _process_pool(workers: int) -> Iterator[None]:
+    global _PROCESS_POOL
+    if workers <= 1:  # one worker: the batches run in the task threads, one at a time
+        yield
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        _PROCESS_POOL = pool
+        try:
+            yield
+        finally:
+            _PROCESS_POOL = None
 
 
 @flow(name="winnow-clean")
@@ -38,7 +72,15 @@ def clean_flow(
     """Clean every new page under raw_dir into the feed under clean_dir."""
     settings = settings or Settings()
     logger = get_run_logger()
-    report = clean_pass(settings, Path(raw_dir), Path(clean_dir), reprocess=reprocess, map_batches=_map_as_tasks)
+    on_dask = _task_runner_is_dask()
+    if settings.run.runner == "dask" and not on_dask:
+        raise ConfigError("run.runner is dask, but this flow run has no Dask task runner: start it with "
+                          "flows.clean.run_clean_flow (winnow clean does) or clean_flow.with_options("
+                          "task_runner=dask_task_runner(settings))")
+    workers = 1 if on_dask else worker_count(settings)
+    with _process_pool(workers):
+        report = clean_pass(settings, Path(raw_dir), Path(clean_dir), reprocess=reprocess,
+                            map_batches=_map_as_tasks)
     publish_artifacts(report)
     logger.info(
         "run %s: %d records in, %d articles, %d rejected, %d skipped",
@@ -46,6 +88,64 @@ def clean_flow(
         report["skipped_already_processed"],
     )
     return report
+
+
+def _task_runner_is_dask() -> bool:
+    context = FlowRunContext.get()
+    return context is not None and type(context.task_runner).__name__ == "DaskTaskRunner"
+
+
+def dask_task_runner(settings: Settings):
+    """prefect-dask's runner for run.dask_address, or a local cluster of run.workers processes."""
+    from prefect_dask import DaskTaskRunner
+
+    if settings.run.dask_address:
+        return DaskTaskRunner(address=settings.run.dask_address)
+    # one thread per worker process: cleaning is CPU-bound Python, threads would share one GIL
+    return DaskTaskRunner(cluster_kwargs={
+        "n_workers": worker_count(settings), "threads_per_worker": 1, "processes": True,
+        "dashboard_address": None,
+    })
+
+
+@contextmanager
+def prefect_api_for_workers(settings: Settings) -> Iterator[None]:
+    """Make the Prefect server this process uses reachable by Dask workers. A worker process that
+    finds no PREFECT_API_URL would start a temporary server of its own (seconds each, and its
+    records lost at exit). Workers of a local cluster inherit this process's environment, so the
+    URL is exported there; with no server configured, one temporary server is started for all."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    configured = PREFECT_API_URL.value()  # from the active profile, or a test harness
+    if not configured and settings.run.dask_address:
+        raise ConfigError("run.dask_address: the workers of an existing Dask cluster need a Prefect server "
+                          "they can reach; set PREFECT_API_URL (see README, 'Running on a Dask cluster')")
+    if not configured:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()  # stopped by Prefect's own exit hook
+        server.start()
+        configured = server.api_url
+    os.environ["PREFECT_API_URL"] = configured
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: configured}):
+            yield
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+
+
+def run_clean_flow(settings: Settings, raw_dir: Path, clean_dir: Path, *, reprocess: bool = False,
+                   return_state: bool = False) -> Any:
+    """Run clean_flow as a tracked flow run, on the task runner run.runner asks for."""
+    kwargs = {"raw_dir": str(raw_dir), "clean_dir": str(clean_dir), "settings": settings,
+              "reprocess": reprocess, "return_state": return_state}
+    if settings.run.runner != "dask":
+        return clean_flow(**kwargs)
+    with prefect_api_for_workers(settings):
+        return clean_flow.with_options(task_runner=dask_task_runner(settings))(**kwargs)
 
 
 def publish_artifacts(report: dict[str, Any]) -> None:

@@ -73,7 +73,7 @@ def clean(
     clean_dir = out or settings.paths.clean
     if not raw.is_dir():
         raise _fail(f"{raw}: no such folder of raw pages", 2)
-    tracked = prefect or prefect_api_configured()
+    tracked = prefect or prefect_api_configured() or settings.run.runner == "dask"
     try:
         with RunLock(clean_dir):
             report = _run(settings, raw, clean_dir, reprocess, tracked, quiet)
@@ -87,9 +87,12 @@ def clean(
 
 def _run(settings: Settings, raw: Path, clean_dir: Path, reprocess: bool, tracked: bool, quiet: bool) -> dict[str, Any]:
     if tracked:
-        from .clean import clean_flow  # imports Prefect: only for tracked runs
+        from .clean import run_clean_flow  # imports Prefect: only for tracked runs
 
-        return clean_flow(raw_dir=str(raw), clean_dir=str(clean_dir), settings=settings, reprocess=reprocess)
+        try:
+            return run_clean_flow(settings, raw, clean_dir, reprocess=reprocess)
+        except ConfigError as exc:
+            raise _fail(str(exc), 2) from None
     from .run import clean_pass
 
     progress = BatchProgress(enabled=not quiet)
@@ -134,7 +137,8 @@ def print_summary(report: dict[str, Any], tracked: bool) -> None:
     for reason, count in (dedup.get("removed") or {}).items():
         table.add_row(f"removed: {reason}", str(count))
     table.add_row("time", f"{report['seconds']:.2f} s")
-    table.add_row("mode", "tracked Prefect flow run" if tracked else "direct (no Prefect server configured)")
+    mode = "tracked Prefect flow run" if tracked else "direct (no Prefect server configured)"
+    table.add_row("mode", mode + (", on Dask" if report.get("runner") == "dask" else ""))
     err.print(table)
     if report["records_in"] and report["records_in"] == report["skipped_already_processed"]:
         err.print("No new inputs: every record was processed by an earlier run; nothing new was written "

@@ -25,6 +25,9 @@ class PathSettings(Section):
 
 
 class RunSettings(Section):
+    runner: Literal["process", "dask"] = Field(
+        "process", description="process: a pool of processes on this machine; dask: a Dask cluster (prefect-dask)")
+    dask_address: str = Field("", description="scheduler address of an existing Dask cluster; empty: a local cluster")
     workers: int = Field(0, ge=0, le=512, description="processes for cleaning; 0 = every core")
     batch_pages: int = Field(200, ge=1, le=100_000, description="pages per batch (one task per batch)")
     batch_bytes: int = Field(32_000_000, ge=1_000, description="raw bytes per batch")
@@ -56,6 +59,13 @@ class ServeSettings(Section):
     home: Path = Field(Path(".winnow/prefect"), description="PREFECT_HOME of the server `serve` starts")
 
 
+# settings that change how a run is executed or scheduled, never what it writes
+_EXECUTION_ONLY = {
+    "paths": True, "schedule": True, "serve": True,
+    "run": {"runner", "dask_address", "workers", "batch_pages", "batch_bytes"},
+}
+
+
 class Settings(CleaningSettings):
     paths: PathSettings = PathSettings()
     run: RunSettings = RunSettings()
@@ -67,8 +77,10 @@ class Settings(CleaningSettings):
         return CleaningSettings(**{name: getattr(self, name) for name in CleaningSettings.model_fields})
 
     def sha256(self) -> str:
-        """Hash of what the settings mean (not how the file is written)."""
-        data = orjson.dumps(self.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+        """Hash of what the settings mean for the records (not how the file is written, nor where and
+        how fast the run goes: workers, runner and batch sizes give the same records)."""
+        meaning = self.model_dump(mode="json", exclude=_EXECUTION_ONLY)
+        data = orjson.dumps(meaning, option=orjson.OPT_SORT_KEYS)
         return hashlib.sha256(data).hexdigest()
 
 

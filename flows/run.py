@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import threading
 import time
 import uuid
 from collections import Counter
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,6 +23,7 @@ from cleaners.dedup import Signature, signature_of
 from cleaners.document import Page, rejected_record
 
 from .config import Settings
+from .deadline import PageTimeout, page_deadline
 from .dedup import DedupSummary, deduplicate
 from .sinks import ARTICLES, REJECTED, RUNS, STAGING, PartWriter, append_to_manifest, path_or_none, publish, write_json_atomic
 from .sources import InputFile, Unreadable, discover, read_pages, split_records
@@ -132,30 +130,6 @@ def _record_of(item: Page | Unreadable, cleaner: Cleaner, run: dict[str, str],
         return "rejected", rejected_record(item, "error", detail, run)
 
 
-class PageTimeout(BaseException):
-    """Not an Exception: the libraries' own `except Exception` must not swallow it."""
-
-
-@contextmanager
-def page_deadline(seconds: float) -> Iterator[None]:
-    """Interrupt the page's cleaning after `seconds` (a timer signal: a pathological page cannot stall
-    the batch). Only a process's main thread can take signals; elsewhere (Prefect's thread pool) no cap."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise PageTimeout()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 MapBatches = Callable[[list[BatchSpec]], Iterable[BatchManifest]]
 
 
@@ -227,6 +201,7 @@ def clean_pass(
     _remove_if_empty(clean_dir / STAGING)
     report = run_report(run, files, manifests, published, time.perf_counter() - started, raw_dir, clean_dir)
     report["dedup"] = summary.as_dict()
+    report["runner"] = settings.run.runner
     write_json_atomic(clean_dir / RUNS / f"{run['run_id']}.json", report)
     return report
 

@@ -43,3 +43,10 @@ def test_config_hash_follows_meaning_not_formatting(tmp_path):
     assert load_settings(tmp_path / "a.yaml").sha256() == load_settings(tmp_path / "b.yaml").sha256() == Settings().sha256()
     (tmp_path / "c.yaml").write_text("spam:\n  line_coverage: 0.4\n")
     assert load_settings(tmp_path / "c.yaml").sha256() != Settings().sha256()
+
+
+def test_config_hash_ignores_how_the_run_is_executed(tmp_path):
+    (tmp_path / "a.yaml").write_text("run: {workers: 2, batch_pages: 7, runner: dask}\npaths: {clean: elsewhere}\n")
+    assert load_settings(tmp_path / "a.yaml").sha256() == Settings().sha256()
+    (tmp_path / "b.yaml").write_text("run: {max_input_bytes: 5000}\n")  # changes which records are rejected
+    assert load_settings(tmp_path / "b.yaml").sha256() != Settings().sha256()

@@ -55,3 +55,46 @@ def test_cli_runs_a_tracked_flow_when_a_server_is_configured(prefect_server, tmp
     assert result.returncode == 0, result.stderr
     assert "tracked Prefect flow run" in result.stderr
     assert len(read_feed(tmp_path / "out", "articles")) == 9
+
+
+def _records_without_run_id(clean_dir):
+    from tests.test_run import read_feed
+
+    records = read_feed(clean_dir, "articles") + read_feed(clean_dir, "rejected")
+    for record in records:
+        record["provenance"].pop("run_id")
+    return sorted(records, key=lambda r: r["id"])
+
+
+def test_flow_on_a_local_two_worker_dask_cluster_writes_what_the_process_pool_writes(prefect_server, tmp_path):
+    from prefect.client.orchestration import get_client
+
+    from flows.clean import run_clean_flow
+    from flows.config import Settings
+    from tests.test_run import sample_raw
+
+    raw = sample_raw(tmp_path)
+    pool = Settings.model_validate({"run": {"workers": 2, "batch_pages": 3}})
+    dask = Settings.model_validate({"run": {"workers": 2, "batch_pages": 3, "runner": "dask"}})
+    pool_report = run_clean_flow(pool, raw, tmp_path / "pool")
+    state = run_clean_flow(dask, raw, tmp_path / "dask", return_state=True)
+    assert state.is_completed()
+    report = state.result()
+    assert report["runner"] == "dask" and report["batches"] == pool_report["batches"] >= 4
+    assert _records_without_run_id(tmp_path / "dask") == _records_without_run_id(tmp_path / "pool")
+    assert len(_records_without_run_id(tmp_path / "dask")) == report["records_in"] == 13
+    with get_client(sync_client=True) as client:
+        task_runs = client.read_task_runs()
+    batch_runs = [t for t in task_runs if t.flow_run_id == state.state_details.flow_run_id]
+    assert len(batch_runs) == report["batches"] and all(t.state.is_completed() for t in batch_runs)
+    # the tracked flow ran the batches on the harness's server: no worker started a server of its own
+    assert "PREFECT_API_URL" not in os.environ
+
+
+def test_a_dask_flow_without_a_dask_task_runner_is_refused(prefect_server, tmp_path):
+    from flows.clean import clean_flow
+    from flows.config import ConfigError, Settings
+
+    settings = Settings.model_validate({"run": {"runner": "dask"}})
+    with pytest.raises(ConfigError, match="no Dask task runner"):
+        clean_flow(raw_dir=str(SEEDS_RAW), clean_dir=str(tmp_path / "out"), settings=settings)
