@@ -29,8 +29,8 @@ class RunSettings(Section):
         "process", description="process: a pool of processes on this machine; dask: a Dask cluster (prefect-dask)")
     dask_address: str = Field("", description="scheduler address of an existing Dask cluster; empty: a local cluster")
     workers: int = Field(0, ge=0, le=512, description="processes for cleaning; 0 = every core")
-    batch_pages: int = Field(200, ge=1, le=100_000, description="pages per batch (one task per batch)")
-    batch_bytes: int = Field(32_000_000, ge=1_000, description="raw bytes per batch")
+    batch_pages: int = Field(1000, ge=1, le=100_000, description="most pages in a batch (one task per batch)")
+    batch_bytes: int = Field(16_000_000, ge=1_000, description="most raw bytes in a batch")
     max_input_bytes: int = Field(50_000_000, ge=1_000, description="larger raw records are rejected")
     page_timeout_seconds: float = Field(
         60, ge=0, le=3600, description="a page cleaned for longer is rejected as timeout (0: no limit)")

@@ -64,6 +64,21 @@ class BatchManifest:
     signatures: list[Signature] = field(default_factory=list)  # of the articles, for the dedup step
 
 
+SPREAD_BATCHES = 16  # a small run is still cut into this many batches, so every core gets work
+MIN_BATCH_PAGES, MIN_BATCH_BYTES = 20, 1_000_000  # ... but no batch smaller than this (a second or so of work)
+
+
+def batch_limits(files: list[InputFile], pages: int, size: int) -> tuple[int, int]:
+    """The run's batch limits: the configured ones (pages bound batches of small text pages, bytes
+    bound batches of large HTML pages), lowered for a small run to spread it over SPREAD_BATCHES
+    batches. They depend on the inputs only, never on the worker count, so the parts written are
+    the same whatever the number of workers."""
+    total_bytes = sum(f.size for f in files)
+    pages = min(pages, max(MIN_BATCH_PAGES, -(-len(files) // SPREAD_BATCHES)))
+    size = min(size, max(MIN_BATCH_BYTES, -(-total_bytes // SPREAD_BATCHES)))
+    return pages, size
+
+
 def plan_batches(files: list[InputFile], pages: int, size: int) -> list[list[InputFile]]:
     """Consecutive files grouped until a batch holds `pages` files or `size` bytes."""
     batches: list[list[InputFile]] = []
@@ -170,7 +185,8 @@ def clean_pass(
     started = time.perf_counter()
     run = {"run_id": new_run_id(), "pipeline_version": PIPELINE_VERSION, "config_sha256": settings.sha256()}
     files = discover(raw_dir)
-    pieces = [piece for f in files for piece in split_records(f, settings.run.batch_bytes)]
+    batch_pages, batch_bytes = batch_limits(files, settings.run.batch_pages, settings.run.batch_bytes)
+    pieces = [piece for f in files for piece in split_records(f, batch_bytes)]
     staging = clean_dir / STAGING / run["run_id"]
     specs = [
         BatchSpec(
@@ -180,7 +196,7 @@ def clean_pass(
             reprocess=reprocess, max_input_bytes=settings.run.max_input_bytes, compress=settings.output.compress,
             page_timeout=settings.run.page_timeout_seconds,
         )
-        for i, batch in enumerate(plan_batches(pieces, settings.run.batch_pages, settings.run.batch_bytes))
+        for i, batch in enumerate(plan_batches(pieces, batch_pages, batch_bytes))
     ]
     mapper = map_batches or pool_map_batches(worker_count(settings))
     manifests = []

@@ -4,7 +4,7 @@ import json
 import shutil
 
 from flows.config import Settings
-from flows.run import clean_pass, plan_batches
+from flows.run import batch_limits, clean_pass, plan_batches
 from flows.sources import InputFile
 from tests.conftest import REPO
 
@@ -98,6 +98,21 @@ def test_batches_respect_page_and_byte_limits():
     files = [InputFile(path=None, rel=f"{i}.txt", size=10) for i in range(7)]
     assert [len(b) for b in plan_batches(files, pages=3, size=10_000)] == [3, 3, 1]
     assert [len(b) for b in plan_batches(files, pages=100, size=25)] == [2, 2, 2, 1]
+
+
+def test_batch_size_adapts_to_page_size_and_run_size():
+    def files(count, size):
+        return [InputFile(path=None, rel=f"{i:06d}.html", size=size) for i in range(count)]
+
+    # a large run: 80 KB HTML pages fill a batch by bytes, 2 KB text pages by page count
+    html = files(5_000, 80_000)
+    assert {len(b) for b in plan_batches(html, *batch_limits(html, 1000, 16_000_000))} == {200}
+    text = files(50_000, 2_000)
+    assert len(plan_batches(text, *batch_limits(text, 1000, 16_000_000))) == 50
+    # a small run is spread over several batches (every core busy), never into crumbs
+    small = files(181, 50_000)
+    assert 8 <= len(plan_batches(small, *batch_limits(small, 1000, 16_000_000))) <= 16
+    assert len(plan_batches(files(5, 20_000), *batch_limits(files(5, 20_000), 1000, 16_000_000))) == 1
 
 
 def test_a_page_that_crashes_a_step_is_rejected_and_the_run_goes_on(tmp_path, monkeypatch):
