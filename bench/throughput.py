@@ -1,0 +1,235 @@
+"""Throughput of the whole pipeline (the `winnow clean` pass: read, clean, write, deduplicate,
+remember), on this machine. Run by hand, not in CI; each part prints a table and its command.
+
+    .venv/bin/python -m bench.throughput --part html     [--pages 400] [--rounds 3]
+    .venv/bin/python -m bench.throughput --part text     [--pages 2000] [--rounds 3]
+    .venv/bin/python -m bench.throughput --part workers  [--pages 400] [--rounds 3]
+    .venv/bin/python -m bench.throughput --part scale    [--sizes 1000,10000,100000] [--kind html|text]
+
+html:    one worker; pages/s of clean_pass against trafilatura.extract alone, on the same corpus
+         pages (../shared/corpus, spread evenly over its sets), alternated in the same process.
+text:    one worker; pages/s on plain-text pages made from the five seed pages (words varied).
+workers: clean_pass with 1 and with 2 worker processes on the same HTML pages; the speed-up.
+scale:   pages generated from the corpus (a varied paragraph each, one in ten a repost), as JSONL
+         files of 1,000 records; each size in a fresh process with the default workers: time per
+         page against the first size, peak RSS of the flow's process and of the largest worker.
+Medians over the rounds; the machine is shared, so compare figures from one run only.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+SEEDS = REPO.parent / "shared" / "seeds" / "raw"
+SETS = ("scrapinghub", "cleaneval", "dragnet-dev")
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    return (f"machine: {model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
+def corpus_pages(count: int) -> list[bytes]:
+    """`count` corpus pages, taken evenly from every set (sorted ids, a fixed stride)."""
+    per_set = [sorted(p for p in (CORPUS / s).glob("*.html.gz")) for s in SETS]
+    pool = [path for paths in zip(*per_set) for path in paths] + [p for ps in per_set for p in ps[min(map(len, per_set)):]]
+    step = max(1, len(pool) // count)
+    return [gzip.decompress(p.read_bytes()) for p in pool[::step][:count]]
+
+
+def write_html(pages: list[bytes], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, html in enumerate(pages):
+        (folder / f"{i:06d}.html").write_bytes(html)
+    return folder
+
+
+def time_clean_pass(raw: Path, workers: int) -> float:
+    from flows.config import Settings
+    from flows.run import clean_pass
+
+    settings = Settings.model_validate({"run": {"workers": workers}})
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        report = clean_pass(settings, raw, Path(out))
+        seconds = time.perf_counter() - started
+    assert report["records_in"] == sum(1 for _ in raw.iterdir()), report
+    return seconds
+
+
+def time_trafilatura(pages: list[bytes]) -> float:
+    import trafilatura
+
+    started = time.perf_counter()
+    for html in pages:
+        trafilatura.extract(html)
+    return time.perf_counter() - started
+
+
+def part_html(args) -> None:
+    pages = corpus_pages(args.pages)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = write_html(pages, Path(tmp) / "raw")
+        time_trafilatura(pages[:20]), time_clean_pass(raw, 1)  # warm imports and caches
+        ours, theirs = [], []
+        for _ in range(args.rounds):
+            theirs.append(len(pages) / time_trafilatura(pages))
+            ours.append(len(pages) / time_clean_pass(raw, 1))
+    print(f"| one worker, {len(pages)} corpus pages, {args.rounds} rounds | median pages/s | min | max | ms/page |")
+    print("|---|---|---|---|---|")
+    for name, rates in (("winnow clean pass (whole pipeline)", ours), ("trafilatura.extract alone", theirs)):
+        print(f"| {name} | {statistics.median(rates):.1f} | {min(rates):.1f} | {max(rates):.1f} "
+              f"| {1000 / statistics.median(rates):.1f} |")
+    print(f"\nratio winnow / trafilatura (medians): {statistics.median(ours) / statistics.median(theirs):.2f} (target >= 1.0)")
+
+
+def vary_words(text: str, rng: random.Random, vocabulary: list[str], share: float) -> str:
+    """Replace a share of the words of body lines (long lines only: headers and bylines stay)."""
+    out = []
+    for line in text.split("\n"):
+        if len(line) > 60:
+            line = " ".join(rng.choice(vocabulary) if rng.random() < share else w for w in line.split(" "))
+        out.append(line)
+    return "\n".join(out)
+
+
+def part_text(args) -> None:
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    vocabulary = sorted({w for s in seeds for w in s.split() if w.isalpha() and len(w) > 3})
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw"
+        raw.mkdir()
+        for i in range(args.pages):
+            (raw / f"{i:06d}.txt").write_text(vary_words(seeds[i % len(seeds)], rng, vocabulary, 0.5), encoding="utf-8")
+        time_clean_pass(raw, 1)
+        rates = [args.pages / time_clean_pass(raw, 1) for _ in range(args.rounds)]
+    print(f"| one worker, {args.pages} text pages (seed shapes, words varied), {args.rounds} rounds | median pages/s | min | max |")
+    print("|---|---|---|---|")
+    print(f"| winnow clean pass | {statistics.median(rates):.0f} | {min(rates):.0f} | {max(rates):.0f} |")
+    print(f"\ntarget >= 500 pages/s: {'met' if statistics.median(rates) >= 500 else 'NOT met'}")
+
+
+def part_workers(args) -> None:
+    pages = corpus_pages(args.pages)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = write_html(pages, Path(tmp) / "raw")
+        time_clean_pass(raw, 2)
+        one, two = [], []
+        for _ in range(args.rounds):
+            one.append(time_clean_pass(raw, 1))
+            two.append(time_clean_pass(raw, 2))
+    print(f"| {len(pages)} corpus pages, {args.rounds} rounds | median s | min | max | pages/s |")
+    print("|---|---|---|---|---|")
+    for name, times in (("1 worker", one), ("2 workers", two)):
+        print(f"| {name} | {statistics.median(times):.2f} | {min(times):.2f} | {max(times):.2f} "
+              f"| {len(pages) / statistics.median(times):.1f} |")
+    print(f"\nspeed-up 2 vs 1 worker (medians): {statistics.median(one) / statistics.median(two):.2f}x (target >= 1.8x)")
+
+
+def generate_scale_input(folder: Path, count: int, kind: str, seed: int = 11) -> None:
+    """`count` records in JSONL files of 1,000: corpus pages (or their ground-truth text), each
+    with a paragraph of varied words and its own URL; one in ten repeats an earlier record."""
+    rng = random.Random(seed)
+    if kind == "html":
+        sources = corpus_pages(10_000)
+    else:
+        sources = [t["articleBody"] if isinstance(t, dict) else t for s in SETS
+                   for t in json.loads((CORPUS / s / "ground-truth.json").read_text()).values()]
+        sources = [s for s in sources if isinstance(s, str) and len(s) > 200]
+    vocabulary = sorted({w for s in sources[:200] for w in (s.decode("utf-8", "ignore") if isinstance(s, bytes) else s).split()
+                         if w.isalpha() and 3 < len(w) < 12})
+    folder.mkdir(parents=True, exist_ok=True)
+    records: list[dict] = []
+    for i in range(count):
+        if i and rng.random() < 0.1:
+            record = dict(records[rng.randrange(len(records))])
+        else:
+            base = sources[i % len(sources)]
+            paragraph = " ".join(rng.choice(vocabulary) for _ in range(60))
+            if kind == "html":
+                html = base.decode("utf-8", "replace")
+                at = max(html.lower().find("<p"), 0)
+                record = {"url": f"https://site{i % 97}.example/page/{i}", "html": html[:at] + f"<p>{paragraph}.</p>" + html[at:]}
+            else:
+                record = {"url": f"https://site{i % 97}.example/page/{i}", "title": f"Page {i}", "text": f"{paragraph}.\n\n{base}"}
+            record["fetched_at"] = f"2026-01-{1 + i % 28:02d}T10:00:00Z"
+            records.append(record)
+        if len(records) > 2000:
+            records = records[-1000:]
+        with open(folder / f"part-{i // 1000:05d}.jsonl", "ab") as handle:
+            handle.write(json.dumps(record).encode() + b"\n")
+
+
+def scale_one(args) -> None:
+    """One size, in this (fresh) process: prints one JSON line for part_scale."""
+    from flows.config import Settings
+    from flows.run import clean_pass
+
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+        raw = Path(tmp) / "raw"
+        generate_scale_input(raw, args.size, args.kind)
+        started = time.perf_counter()
+        report = clean_pass(Settings(), raw, Path(tmp) / "clean")
+        seconds = time.perf_counter() - started
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"size": args.size, "seconds": seconds, "records_in": report["records_in"],
+                      "articles": report["articles"], "duplicates": report["rejected_by_reason"].get("duplicate", 0),
+                      "self_mb": self_kb / 1024, "worker_mb": child_kb / 1024}))
+
+
+def part_scale(args) -> None:
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        command = [sys.executable, "-m", "bench.throughput", "--part", "scale-one", "--size", str(size),
+                   "--kind", args.kind] + (["--tmp", args.tmp] if args.tmp else [])
+        result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=True)
+        rows.append(json.loads(result.stdout.strip().splitlines()[-1]))
+        print(f"  {size} pages done in {rows[-1]['seconds']:.0f} s", file=sys.stderr)
+    base = rows[0]["seconds"] / rows[0]["size"]
+    print(f"| {args.kind} pages | records | articles | duplicates | s | ms/page | x first | peak RSS flow MB | peak RSS worker MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        per = r["seconds"] / r["size"]
+        print(f"| {r['size']:,} | {r['records_in']:,} | {r['articles']:,} | {r['duplicates']:,} | {r['seconds']:.0f} "
+              f"| {1000 * per:.2f} | {per / base:.2f} | {r['self_mb']:.0f} | {r['worker_mb']:.0f} |")
+    print("\ntargets: ms/page within 15% of the first size; peak RSS under 1 GiB at 100k")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--part", choices=("html", "text", "workers", "scale", "scale-one"), required=True)
+    parser.add_argument("--pages", type=int)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--size", type=int)
+    parser.add_argument("--kind", choices=("html", "text"), default="html")
+    parser.add_argument("--tmp", help="folder for the generated inputs and feed (default: the system's)")
+    args = parser.parse_args()
+    if args.pages is None:
+        args.pages = 2000 if args.part == "text" else 400
+    if args.part == "scale-one":
+        return scale_one(args)
+    {"html": part_html, "text": part_text, "workers": part_workers, "scale": part_scale}[args.part](args)
+    shown = " ".join(a for a in sys.argv[1:])
+    print(f"\n{machine()}\ncommand: .venv/bin/python -m bench.throughput {shown}")
+
+
+if __name__ == "__main__":
+    main()
