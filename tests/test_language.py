@@ -25,3 +25,22 @@ def test_languages_outside_the_allowed_list_are_rejected():
     assert (kind, rec["reason"]) == ("rejected", "language")
     kind, rec = cleaner.record(text_page("A Title\n\n" + ARTICLE_TEXT), RUN)
     assert kind == "article" and rec["language"] == "en"
+
+
+def test_array_detector_gives_langdetects_own_answers_to_the_last_bit():
+    from langdetect import DetectorFactory, detect_langs
+
+    from cleaners.language import detect
+
+    texts = [
+        "The river cleanup drew more volunteers than ever this spring, and the council promised bins.",
+        "Der schnelle braune Fuchs springt über den faulen Hund und läuft weiter durch den Wald.",
+        "Быстрая коричневая лиса прыгает через ленивую собаку, а потом убегает в лес.",
+        "これは日本語の文章です。言語を検出するためのテストです。",
+        "El perro come la comida de la casa todos los días, y después duerme en el jardín.",
+        "NASA AND THE ESA ANNOUNCED A JOINT MISSION to study the ice moons of Jupiter and Saturn.",
+    ]
+    for text in texts:
+        DetectorFactory.seed = 0
+        best = detect_langs(text)[0]
+        assert detect(text) == (best.lang, best.prob)

@@ -87,3 +87,22 @@ def test_a_closing_sentence_with_by_is_kept(clean_text):
     last = "The photographs were taken by the author during the winter of 2012 in the mountains."
     kind, rec = clean_text("A Title\n\n" + ARTICLE_TEXT + "\n" + last + "\n")
     assert rec["text"].endswith(last)
+
+
+def test_unicode_repair_skips_plain_lines_without_changing_what_ftfy_gives():
+    import unicodedata
+
+    import ftfy
+
+    from cleaners.normalize import _FTFY, fix_text
+
+    texts = [
+        "caf\u00c3\u00a9 &amp; more\n<b>x</b> &lt;\n&amp; after the tag, not unescaped\n",
+        "&amp; before any tag is unescaped\nplain line\n\u00e2\u20ac\u0153quoted\u00e2\u20ac\x9d\n",
+        "a\x1b[31mred\x1b[0m\nctl\x00\x07\x0b\x7f end\n\ufb01ne\u2028x\r\ny\rz",
+        "Plain ASCII only.\nNothing to do here.",
+    ]
+    for text in texts:
+        expected = unicodedata.normalize("NFC", ftfy.fix_text(text.replace("\r\n", "\n").replace("\r", "\n"), config=_FTFY))
+        assert fix_text(text) == expected
+    assert fix_text("caf\u00c3\u00a9 ok") == "café ok"
