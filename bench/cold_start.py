@@ -1,5 +1,7 @@
 """Wall time of `winnow clean` on the five seed pages, each run a fresh process and a fresh
-output folder (cold: nothing processed before), in direct mode (no Prefect server configured).
+output folder (cold: nothing processed before): in direct mode (no Prefect server configured), and
+as a tracked flow run with `--prefect` on Prefect's temporary server with a fresh PREFECT_HOME
+(the server's start and database migration included).
 
     .venv/bin/python -m bench.cold_start [--runs 7] [--raw raw/seeds]
 
@@ -20,10 +22,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def time_once(winnow: Path, raw: Path, env: dict[str, str]) -> float:
-    with tempfile.TemporaryDirectory() as out:
+def time_once(winnow: Path, raw: Path, env: dict[str, str], prefect: bool) -> float:
+    with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as home:
         started = time.perf_counter()
-        subprocess.run([str(winnow), "clean", str(raw), "--out", out, "--quiet"], check=True, env=env)
+        subprocess.run([str(winnow), "clean", str(raw), "--out", out, "--quiet"] + (["--prefect"] if prefect else []),
+                       check=True, env={**env, "PREFECT_HOME": home}, capture_output=True)
         return time.perf_counter() - started
 
 
@@ -31,17 +34,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--raw", type=Path, default=REPO / "raw" / "seeds")
+    parser.add_argument("--direct-only", action="store_true", help="skip the --prefect runs")
     args = parser.parse_args()
     winnow = Path(sys.executable).parent / "winnow"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    times = [time_once(winnow, args.raw, env) for _ in range(args.runs)]
+    env.update(DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false")
     pages = sum(1 for p in args.raw.rglob("*") if p.is_file())
     print(f"| what | runs | median s | min s | max s |\n|---|---|---|---|---|")
-    print(f"| winnow clean, {pages} pages, cold, direct mode | {args.runs} | {statistics.median(times):.2f} "
-          f"| {min(times):.2f} | {max(times):.2f} |")
+    for prefect, what in ((False, "direct mode (no Prefect server configured)"),
+                          (True, "--prefect: tracked flow run on Prefect's temporary server, fresh PREFECT_HOME")):
+        if prefect and args.direct_only:
+            continue
+        times = [time_once(winnow, args.raw, env, prefect) for _ in range(args.runs)]
+        print(f"| winnow clean, {pages} pages, cold, {what} | {args.runs} | {statistics.median(times):.2f} "
+              f"| {min(times):.2f} | {max(times):.2f} |")
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f}")
-    print(f"command: .venv/bin/python -m bench.cold_start --runs {args.runs} --raw {args.raw}")
+    print(f"command: .venv/bin/python -m bench.cold_start --runs {args.runs} --raw {args.raw}"
+          + (" --direct-only" if args.direct_only else ""))
 
 
 if __name__ == "__main__":

@@ -142,10 +142,35 @@ def run_clean_flow(settings: Settings, raw_dir: Path, clean_dir: Path, *, reproc
     """Run clean_flow as a tracked flow run, on the task runner run.runner asks for."""
     kwargs = {"raw_dir": str(raw_dir), "clean_dir": str(clean_dir), "settings": settings,
               "reprocess": reprocess, "return_state": return_state}
-    if settings.run.runner != "dask":
-        return clean_flow(**kwargs)
-    with prefect_api_for_workers(settings):
-        return clean_flow.with_options(task_runner=dask_task_runner(settings))(**kwargs)
+    with _temporary_server_settings():
+        if settings.run.runner != "dask":
+            return clean_flow(**kwargs)
+        with prefect_api_for_workers(settings):
+            return clean_flow.with_options(task_runner=dask_task_runner(settings))(**kwargs)
+
+
+@contextmanager
+def _temporary_server_settings() -> Iterator[None]:
+    """With no server configured, Prefect starts a temporary one for the run. Heartbeats (which let
+    a server mark crashed runs) are of no use on a server that dies with this process, and their
+    thread costs about a second at the end of every run. Its first start migrates a new database,
+    which on a loaded machine outlasts Prefect's 20 s start-up limit: the limit is raised, unless
+    set by the user."""
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        temporary_settings,
+    )
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    updates: dict[Any, Any] = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    if "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" not in os.environ:
+        updates[PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS] = 120
+    with temporary_settings(updates=updates):
+        yield
 
 
 def publish_artifacts(report: dict[str, Any]) -> None:
