@@ -98,6 +98,12 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _file_sha(path: Path) -> str:
+    """sha256 of a whole file, read in blocks (a huge file is never held whole)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def _read(file: InputFile, gz: bool, limit: int) -> bytes:
     if not gz:
         with open(file.path, "rb") as handle:
@@ -117,8 +123,7 @@ class _TooLarge(Exception):
 def read_pages(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
     fmt, gz = kind_of(file.rel)
     if fmt is None:
-        data = file.path.read_bytes()[:max_bytes]
-        yield Unreadable(file.rel, _sha(data), "unknown", "unsupported_format",
+        yield Unreadable(file.rel, _file_sha(file.path), "unknown", "unsupported_format",
                          f"{file.rel}: not a supported input (.html, .htm, .txt, .jsonl, .warc, optionally .gz)")
         return
     if fmt == "jsonl":
@@ -133,7 +138,7 @@ def read_pages(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
         yield Unreadable(file.rel, "", fmt, "too_large", f"{file.rel}: more than run.max_input_bytes ({max_bytes})")
         return
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        yield Unreadable(file.rel, _sha(file.path.read_bytes()), fmt, "unreadable", f"{file.rel}: {exc}")
+        yield Unreadable(file.rel, _file_sha(file.path), fmt, "unreadable", f"{file.rel}: {exc}")
         return
     try:
         text = decode_bytes(data, html=fmt == "html")
@@ -150,15 +155,43 @@ def _read_jsonl(file: InputFile, gz: bool, max_bytes: int) -> Iterator[Page | Un
             if file.start:
                 handle.seek(file.start)
             position = file.start
-            for number, line in enumerate(handle, start=file.first_line):
+            for number, line in enumerate(_bounded_lines(handle, max_bytes), start=file.first_line):
                 if file.end is not None and position >= file.end:
                     break  # the next piece's
+                if isinstance(line, _LongLine):
+                    position += line.length
+                    source = f"{file.rel}#{number}"
+                    yield Unreadable(source, line.sha256, "jsonl", "too_large",
+                                     f"{source}: record of {line.length} bytes, more than run.max_input_bytes ({max_bytes})")
+                    continue
                 position += len(line)
                 if line.strip():
                     yield _jsonl_record(file.rel, number, line, max_bytes)
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         yield Unreadable(f"{file.rel}#end", "", "jsonl", "unreadable",
                          f"{file.rel}: the file breaks off or is corrupt after the records read so far: {exc}")
+
+
+@dataclass(frozen=True, slots=True)
+class _LongLine:
+    sha256: str
+    length: int
+
+
+def _bounded_lines(handle, limit: int, block: int = 1 << 20) -> Iterator[bytes | _LongLine]:
+    """The lines of a binary file; a line longer than `limit` is read through in blocks, hashed and
+    measured, but never held whole (a 5 GB line costs no more memory than a short one)."""
+    while line := handle.readline(limit + 1):
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        digest, length = hashlib.sha256(line), len(line)
+        while chunk := handle.readline(block):
+            digest.update(chunk)
+            length += len(chunk)
+            if chunk.endswith(b"\n"):
+                break
+        yield _LongLine(digest.hexdigest(), length)
 
 
 def _jsonl_record(rel: str, number: int, line: bytes, max_bytes: int) -> Page | Unreadable:

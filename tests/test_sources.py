@@ -96,3 +96,32 @@ def test_a_large_jsonl_file_is_cut_into_pieces_at_line_ends(tmp_path):
     pieced = [(i.source, i.url) for p in pieces for i in read_pages(p, 10**6)]
     assert pieced == whole and len(whole) == 40  # same records, same line numbers
     assert split_records(file, 10**6) == [file]
+
+
+def test_reading_is_lazy_a_huge_jsonl_line_or_file_is_never_held_whole(tmp_path):
+    import hashlib
+    import tracemalloc
+
+    huge = b'{"text": "' + b"x" * 30_000_000 + b'"}\n'
+    good = b'{"url": "https://example.org/a", "text": "A short honest page of text."}\n'
+    path = tmp_path / "crawl.jsonl"
+    path.write_bytes(good + huge + good * 20_000)  # 30 MB line among 1.5 MB of records
+    [file] = discover(tmp_path)
+    tracemalloc.start()
+    items = read_pages(file, max_bytes=1_000_000)
+    first, second = next(items), next(items)
+    rest = sum(1 for _ in items)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 5_000_000, f"reading held {peak} bytes at once"
+    assert first.source == "crawl.jsonl#1" and rest == 20_000
+    assert isinstance(second, Unreadable) and (second.reason, second.source) == ("too_large", "crawl.jsonl#2")
+    assert second.sha256 == hashlib.sha256(huge).hexdigest() and "30000013 bytes" in second.detail
+
+
+def test_an_unsupported_file_is_hashed_without_reading_it_whole(tmp_path):
+    import hashlib
+
+    data = bytes(range(256)) * 40_000
+    [item] = _pages(tmp_path, "dump.bin", data)
+    assert item.reason == "unsupported_format" and item.sha256 == hashlib.sha256(data).hexdigest()
