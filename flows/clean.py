@@ -15,6 +15,7 @@ Where the batches run (run.runner in the config):
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -54,7 +55,9 @@ def _process_pool(workers: int) -> Iterator[None]:
     if workers <= 1:  # one worker: the batches run in the task threads, one at a time
         yield
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # spawned, not forked: a fork would copy Prefect's threads' locks and its API log handler into
+    # the workers; a spawned worker imports only the cleaning code, no Prefect, no client, no server
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         _PROCESS_POOL = pool
         try:
             yield

@@ -98,3 +98,16 @@ def test_a_dask_flow_without_a_dask_task_runner_is_refused(prefect_server, tmp_p
     settings = Settings.model_validate({"run": {"runner": "dask"}})
     with pytest.raises(ConfigError, match="no Dask task runner"):
         clean_flow(raw_dir=str(SEEDS_RAW), clean_dir=str(tmp_path / "out"), settings=settings)
+
+
+def _prefect_is_imported() -> bool:
+    return "prefect" in sys.modules
+
+
+def test_the_flows_worker_processes_run_no_prefect(prefect_server):
+    # a worker process with Prefect and no server address would start a temporary server of its own
+    import flows.clean as clean
+
+    with clean._process_pool(2):
+        assert clean._PROCESS_POOL.submit(_prefect_is_imported).result() is False
+    assert clean._PROCESS_POOL is None
