@@ -657,3 +657,34 @@ def test_a_comment_form_in_a_box_classed_comment_is_no_comment():
         '<form action="/wp-comments-post.php"><label>Name *</label><input name="author"><textarea></textarea>'
         "</form></div></div></body></html>")
     assert comments == []
+
+
+def _page_queries():
+    from cleaners.comments_html import chrome_sections, last_resort, unmarked
+    from cleaners.comments_html.profiles import GENERIC, PROFILES
+
+    return [p.containers for p in PROFILES + GENERIC] + [
+        chrome_sections._EMPTY_SECTIONS, chrome_sections._SATELLITES, last_resort._PARAGRAPH_SECTIONS,
+        unmarked._SECTION_NAMES]
+
+
+def test_a_page_query_is_skipped_only_where_its_xpath_finds_nothing():
+    from cleaners.comments_html.markup import _page_names
+
+    pages = sorted(FIXTURES.glob("*.html")) + sorted(Path(__file__).parent.glob("fixtures/**/*.html"))
+    for path in pages:
+        tree = lxml.html.document_fromstring(path.read_bytes())
+        names = _page_names(tree)
+        for query in _page_queries():
+            assert query(tree, names) == query.xpath(tree), (path.name, query.xpath.path)
+            if not query.names.search(names):
+                assert query.xpath(tree) == []
+
+
+def test_a_page_query_runs_only_on_pages_holding_one_of_its_names():
+    from cleaners.comments_html.markup import _page_names, _page_query
+
+    query = _page_query("//*[@id='comments' or contains(concat(' ', normalize-space(@class), ' '), ' comment-list ')]")
+    tree = lxml.html.document_fromstring('<div id="comments"><ol class="x comment-list"><li>a</li></ol></div>')
+    assert [el.tag for el in query(tree, _page_names(tree))] == ["div", "ol"]
+    assert query(tree, "no such name") == []

@@ -5,17 +5,17 @@ from __future__ import annotations
 from ..document import Removal
 from .chrome import STEP, chrome_line_reason
 from .guards import _holds_article, _outermost, _overlaps, _Page, _safe
-from .markup import _FORMISH, _HIDDEN, _cls, _xp
+from .markup import _FORMISH, _HIDDEN, _cls, _page_query
 from .render import _has_words, render_lines
 from .section import _Section
 
 # A comment section with no comments yet: "No comments:" + "Post a Comment", a lone respond form.
-_EMPTY_SECTIONS = _xp(
+_EMPTY_SECTIONS = _page_query(
     "//*[@id='comments' or @id='disqus_thread' or "
     + _cls("comments-area", "entry-comments", "comment-wrapper", "comments-section", "comment-section") + "]"
 )
 # Comment chrome found next to a thread rather than inside its wrapper.
-_SATELLITES = _xp(
+_SATELLITES = _page_query(
     "//*[@id='respond' or @id='comment-form' or @id='commentform' or @id='comment-post-message' or @id='nocomments' "
     "or " + _cls("comment-respond", "comment-form", "nocomments", "no-comments", "comments-closed") + "]"
     " | //*[(self::h2 or self::h3 or self::h4) and (@id='comments' or @id='comments-title' or @id='reply-title' or "

@@ -38,8 +38,8 @@ def extract_html_comments(tree) -> tuple[list[Comment], list[Removal]]:
     page = _Page.of(tree)
     sections = _thread_sections(tree, page)
     sections += _paragraph_sections(tree, page, [s.element for s in sections])
-    sections += _chrome_sections(list(_EMPTY_SECTIONS(tree)), page, [s.element for s in sections])
-    sections += _chrome_sections(list(_SATELLITES(tree)), page, [s.element for s in sections])
+    sections += _chrome_sections(list(_EMPTY_SECTIONS(tree, page.names)), page, [s.element for s in sections])
+    sections += _chrome_sections(list(_SATELLITES(tree, page.names)), page, [s.element for s in sections])
     sections.sort(key=lambda s: _position(s.element, page))
     del page  # free the element proxies before their subtrees are detached: lxml frees
     # proxies of a detached subtree by walking that subtree, once per proxy

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .markup import _ARTICLE_PARTS, _HOLDS_ARTICLE
+from .markup import _ARTICLE_PARTS, _HOLDS_ARTICLE, _page_names
 from .render import render_lines
 
 
@@ -13,11 +13,12 @@ from .render import render_lines
 class _Page:
     text_chars: int
     order: dict
+    names: str  # every class and id, for _PageQuery: comments_html adds none while it reads the page
 
     @classmethod
     def of(cls, tree) -> "_Page":
         order = {el: i for i, el in enumerate(tree.iter())}
-        return cls(text_chars=_visible_chars(tree), order=order)
+        return cls(text_chars=_visible_chars(tree), order=order, names=_page_names(tree))
 
 
 def _visible_chars(el) -> int:

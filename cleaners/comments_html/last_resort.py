@@ -9,7 +9,7 @@ from ..comments import comment_id
 from ..document import Comment, Removal
 from .chrome import STEP, chrome_line_reason
 from .guards import _leaves_a_page, _outermost, _overlaps, _Page
-from .markup import _HIDDEN, _cls, _mostly_links, _xp
+from .markup import _HIDDEN, _cls, _mostly_links, _page_query, _xp
 from .render import _BLOCK_TAGS, _has_words, render_lines
 from .section import _Section
 
@@ -17,7 +17,7 @@ from .section import _Section
 # items could not be read: its text blocks are kept as comments without author or date rather
 # than lost. Chrome lines and forms in it are removals, as everywhere.
 
-_PARAGRAPH_SECTIONS = _xp(
+_PARAGRAPH_SECTIONS = _page_query(
     "//*[(self::div or self::section or self::aside or self::ol or self::ul or self::dl) and "
     "(@id='comments' or @id='disqus_thread' or @id='dsq-comments' or "
     + _cls("comments", "commentlist", "comment-list", "comments-list", "comments-area", "entry-comments",
@@ -39,7 +39,7 @@ _HIDDEN_SELF = _xp("boolean(self::*[@hidden or " + _cls("hidden", "display-none"
 
 def _paragraph_sections(tree, page: _Page, claimed: list) -> list[_Section]:
     sections: list[_Section] = []
-    for el in _outermost(list(_PARAGRAPH_SECTIONS(tree))):
+    for el in _outermost(list(_PARAGRAPH_SECTIONS(tree, page.names))):
         if _overlaps(el, claimed + [s.element for s in sections]) or not _leaves_a_page([el], page):
             continue
         section = None if _HIDDEN_SELF(el) else _paragraph_section(el)

@@ -24,6 +24,35 @@ def _xp(expr: str) -> etree.XPath:
     return etree.XPath(expr)
 
 
+class _PageQuery:
+    """A whole-page XPath each of whose matches holds one of a few names in its class or id: on a
+    page where no class or id holds one of them it finds nothing, and is not run (each run is a
+    walk over the whole tree)."""
+
+    def __init__(self, expr: str, names: re.Pattern[str], namespaces: dict | None = None):
+        self.xpath = etree.XPath(expr, namespaces=namespaces)
+        self.names = names
+
+    def __call__(self, tree, page_names: str) -> list:
+        """The matches in `tree`; `page_names` holds every class and id of the page (_page_names)."""
+        return self.xpath(tree) if self.names.search(page_names) else []
+
+
+def _page_query(expr: str) -> _PageQuery:
+    """_PageQuery for an XPath that only compares classes and ids with string literals: the names
+    are its literals."""
+    literals = sorted({s.strip() for s in re.findall(r"'([^']*)'", expr)} - {""})
+    return _PageQuery(expr, re.compile("|".join(map(re.escape, literals))))
+
+
+_CLASSES_AND_IDS = etree.XPath("//@class | //@id", smart_strings=False)
+
+
+def _page_names(tree) -> str:
+    """Every class and id value of the page, one a line: what _PageQuery looks for."""
+    return "\n".join(_CLASSES_AND_IDS(tree))
+
+
 def _xps(*exprs: str) -> tuple[etree.XPath, ...]:
     return tuple(_xp(e) for e in exprs)
 

@@ -55,7 +55,7 @@ def _read_section(profile: Profile, container, page: _Page) -> _Section | None:
 
 def _profile_sections(profiles: Iterable[Profile], tree, page: _Page, sections: list[_Section]) -> None:
     for profile in profiles:
-        for container in profile.containers(tree):
+        for container in profile.containers(tree, page.names):
             if _overlaps(container, [s.element for s in sections]):
                 continue
             section = _read_section(profile, container, page)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .markup import _REGEX_NS, _cls, _xp, _xps
+from .markup import _REGEX_NS, _cls, _page_query, _PageQuery, _xp, _xps
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class Profile:
     each tuple is tried in order and the first path with a node of this very comment wins."""
 
     name: str
-    containers: etree.XPath | None
+    containers: _PageQuery | None
     items: etree.XPath | None
     author: tuple[etree.XPath, ...] = ()
     date: tuple[etree.XPath, ...] = ()
@@ -65,29 +65,29 @@ _COMMENTS_ID = "@id='comments' or "
 
 PROFILES: tuple[Profile, ...] = (
     Profile(
-        "disqus", _xp("//*[@id='dsq-comments']"), _xp(_desc("comment", tag="li")),
+        "disqus", _page_query("//*[@id='dsq-comments']"), _xp(_desc("comment", tag="li")),
         author=_xps(_desc("dsq-comment-header", after="//cite")),
         date=_xps(_desc("dsq-comment-header", after="//time"), _desc("dsq-comment-date")),
         text=_xps(_desc("dsq-comment-message")),
     ),
     Profile(
-        "blogger_threaded", _xp(f"//*[{_cls('comments-content')}]"), _xp(_desc("comment", tag="li")),
+        "blogger_threaded", _page_query(f"//*[{_cls('comments-content')}]"), _xp(_desc("comment", tag="li")),
         author=_xps(_desc("user", tag="cite")), date=_xps(_desc("datetime")), text=_xps(_desc("comment-content")),
     ),
     Profile(  # dt "NAME said..." + dd.comment-body + dd.comment-footer, siblings in one dl
-        "blogger_classic", _xp("//dl[@id='comments-block']"), _xp(f"./dt[{_cls('comment-author')}]"),
+        "blogger_classic", _page_query("//dl[@id='comments-block']"), _xp(f"./dt[{_cls('comment-author')}]"),
         author=_xps("."),
         date=_xps(f"following-sibling::dd[{_cls('comment-footer')}][1]"),
         text=_xps(f"following-sibling::*[1][self::dd and {_cls('comment-body')}]"),
     ),
     Profile(
-        "wordpress", _xp(f"//*[(self::ol or self::ul) and {_cls('commentlist', 'comment-list')}]"),
+        "wordpress", _page_query(f"//*[(self::ol or self::ul) and {_cls('commentlist', 'comment-list')}]"),
         _xp(".//li[" + _cls("comment", "pingback", "trackback") + " or starts-with(@id, 'comment-') or "
             "starts-with(@id, 'li-comment-')]"),
         author=_ITEM_AUTHOR, date=_WP_DATE, text=_ITEM_TEXT, fallback_items=_xp("./li"),
     ),
     Profile(
-        "drupal7", _xp(f"//*[{_COMMENTS_ID}{_cls('comment-wrapper')}]"),
+        "drupal7", _page_query(f"//*[{_COMMENTS_ID}{_cls('comment-wrapper')}]"),
         _xp(_desc("comment", tag="div", after=f"[./*[{_cls('attribution', 'comment-text')}]]")),
         author=_xps(_desc("commenter-name"), _desc("username")),
         date=_xps(_desc("comment-time")),
@@ -95,7 +95,7 @@ PROFILES: tuple[Profile, ...] = (
         subject=_xp(_desc("comment-text", after="/*[self::h3 or self::h2]")),
     ),
     Profile(
-        "drupal_olivero", _xp(f"//*[{_COMMENTS_ID}{_cls('comments', 'field--type-comment', 'comment-wrapper')}]"),
+        "drupal_olivero", _page_query(f"//*[{_COMMENTS_ID}{_cls('comments', 'field--type-comment', 'comment-wrapper')}]"),
         _xp(_desc("comment", tag="article")),
         author=_xps(_desc("comment__author")),
         date=_xps(_desc("comment__time"), ".//*[@data-comment-timestamp]"),
@@ -103,7 +103,7 @@ PROFILES: tuple[Profile, ...] = (
         subject=_xp(_desc("comment__content", after="/*[self::h3 or self::h2]")),
     ),
     Profile(  # the author and date come AFTER the text, in "Posted by: NAME | DATE"
-        "typepad", _xp(f"//*[{_COMMENTS_ID}{_cls('comments-content', 'comments')}]"),
+        "typepad", _page_query(f"//*[{_COMMENTS_ID}{_cls('comments-content', 'comments')}]"),
         _xp(_desc("comment", "comments-body", tag="div", after=f"[{_FOOTER}]")),
         text=_xps(_desc("comment-content"), "."), footer=_xp(_FOOTER),
     ),
@@ -113,7 +113,7 @@ MARKED = Profile("marked", None, None, author=_ITEM_AUTHOR, date=_ITEM_DATE, tex
 GENERIC = (
     Profile(  # no platform markup: repeated blocks with a short author element and some text
         "generic",
-        _xp(f"//*[{_COMMENTS_ID}@id='comment-list' or @id='commentlist' or "
+        _page_query(f"//*[{_COMMENTS_ID}@id='comment-list' or @id='commentlist' or "
             + _cls("comments", "comments-area", "comment-list", "comments-list", "comment-section", "comments-section")
             + "]"),
         None, author=(_AUTHOR_LIKE_XP,), date=(_xp(".//time[@datetime]"), _DATE_LIKE_XP), text=_xps("."), strict=True,

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from .bylines import _any_date
 from .chrome import _comment_heading, _is_body_line
 from .guards import _holds_article, _leaves_a_page, _outermost, _overlaps, _Page, _visible_chars
 from .marked import _item_groups, _joined, _sibling_sig, _thread_box, _wrap
-from .markup import _FORMISH, _NOT_A_SECTION, _REGEX_NS, _mostly_links, _xp
+from .markup import _FORMISH, _NOT_A_SECTION, _REGEX_NS, _mostly_links, _PageQuery
 from .profiles import MARKED
 from .render import render_lines
 from .section import _read_items, _Section
@@ -19,13 +17,14 @@ from .section import _read_items, _Section
 # blocks of one kind, most of them dated: each block is a comment.
 
 _BLOCK_ITEM_TAGS = {"div", "li", "article", "section", "table", "dl", "blockquote", "dt", "dd", "tr"}
-_SECTION_NAMES = etree.XPath(
+_SECTION_WORDS = "comment|discussion|kommentar|commentaire|comentario"
+_SECTION_NAMES = _PageQuery(
     "//*[self::div or self::section or self::aside or self::ul or self::ol or self::dl or self::table]"
-    "[re:test(concat(@id, ' ', @class), 'comment|discussion|kommentar|commentaire|comentario', 'i')]",
+    f"[re:test(concat(@id, ' ', @class), '{_SECTION_WORDS}', 'i')]",
+    re.compile(_SECTION_WORDS, re.I),  # as EXSLT's re:test reads it: Python's re
     namespaces=_REGEX_NS,
 )
 
-_COMMENT_HEADINGS = _xp("//*[self::h2 or self::h3 or self::h4]")
 
 
 def _dated(el) -> bool:
@@ -88,7 +87,7 @@ def _with_replies(tops: list, sig: tuple) -> list:
 
 
 def _named_sections(tree, page: _Page, sections: list[_Section]) -> None:
-    for section in _outermost(list(_SECTION_NAMES(tree))):
+    for section in _outermost(list(_SECTION_NAMES(tree, page.names))):
         names = f"{section.get('id') or ''} {section.get('class') or ''}"
         if _NOT_A_SECTION.search(names) or _overlaps(section, [s.element for s in sections]):
             continue
@@ -101,7 +100,7 @@ def _named_sections(tree, page: _Page, sections: list[_Section]) -> None:
 
 
 def _heading_sections(tree, page: _Page, sections: list[_Section]) -> None:
-    for heading in _COMMENT_HEADINGS(tree):
+    for heading in list(tree.getroottree().iter("h2", "h3", "h4")):  # the page's, as //h2 | //h3 | //h4
         if not _comment_heading(heading) or _overlaps(heading, [s.element for s in sections]):
             continue
         run = _run_after(heading)
