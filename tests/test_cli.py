@@ -72,3 +72,11 @@ def test_long_runs_show_progress_on_stderr(tmp_path):
     result = winnow("clean", SEEDS_RAW, "-o", tmp_path / "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "[5/5 batches] 5 pages" in result.stderr
+
+
+def test_an_existing_dask_cluster_without_a_prefect_server_is_refused_with_a_message(tmp_path):
+    (tmp_path / "config.yaml").write_text("run:\n  runner: dask\n  dask_address: tcp://127.0.0.1:9\n")
+    result = winnow("clean", SEEDS_RAW, "--out", tmp_path / "out", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "run.dask_address" in result.stderr and "PREFECT_API_URL" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out" / "articles").exists()
