@@ -26,6 +26,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
+from prefect.futures import as_completed
 
 from .config import ConfigError, Settings
 from .run import BatchManifest, BatchSpec, clean_batch, clean_pass, worker_count
@@ -45,7 +46,7 @@ def clean_batch_task(spec: BatchSpec) -> BatchManifest:
 
 def _map_as_tasks(specs: list[BatchSpec]) -> Iterator[BatchManifest]:
     futures = [clean_batch_task.submit(spec) for spec in specs]
-    for future in futures:
+    for future in as_completed(futures):  # in the order they finish: progress as it happens
         yield future.result()
 
 
@@ -81,9 +82,16 @@ def clean_flow(
                           "flows.clean.run_clean_flow (winnow clean does) or clean_flow.with_options("
                           "task_runner=dask_task_runner(settings))")
     workers = 1 if on_dask else worker_count(settings)
+    done = {"batches": 0, "pages": 0}
+
+    def log_progress(manifest: BatchManifest, total: int) -> None:
+        done["batches"] += 1
+        done["pages"] += len(manifest.outcomes) + manifest.skipped
+        logger.info("[%d/%d batches] %d pages", done["batches"], total, done["pages"])
+
     with _process_pool(workers):
         report = clean_pass(settings, Path(raw_dir), Path(clean_dir), reprocess=reprocess,
-                            map_batches=_map_as_tasks)
+                            map_batches=_map_as_tasks, on_batch=log_progress)
     publish_artifacts(report)
     logger.info(
         "run %s: %d records in, %d articles, %d rejected, %d skipped",

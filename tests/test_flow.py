@@ -44,6 +44,14 @@ def test_flow_run_cleans_the_seeds_and_publishes_artifacts(prefect_server, tmp_p
     assert len(batch_runs) == report["batches"] == 1
     keys = {a.key for a in artifacts if a.flow_run_id == flow_run_id}
     assert {"winnow-outcomes", "winnow-summary"} <= keys
+    # progress reaches the run's log in the Prefect UI
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all()
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+    assert any("[1/1 batches] 5 pages" in log.message for log in logs)
 
 
 def test_cli_runs_a_tracked_flow_when_a_server_is_configured(prefect_server, tmp_path):
