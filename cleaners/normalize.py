@@ -48,10 +48,15 @@ def _ftfy_lines(text: str) -> str:
 
 
 def collapse_spaces(line: str) -> str:
+    if line.isascii() and "\t" not in line and "  " not in line:  # most lines: nothing to collapse
+        return line.strip()
     return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_", for every code point
 
 
 def comparable(text: str) -> str:
     """A key for 'the same text': case, whitespace and punctuation do not count."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
+    return " ".join(_NOT_ALNUM.sub(" ", text).split())

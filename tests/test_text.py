@@ -106,3 +106,16 @@ def test_unicode_repair_skips_plain_lines_without_changing_what_ftfy_gives():
         expected = unicodedata.normalize("NFC", ftfy.fix_text(text.replace("\r\n", "\n").replace("\r", "\n"), config=_FTFY))
         assert fix_text(text) == expected
     assert fix_text("caf\u00c3\u00a9 ok") == "café ok"
+
+
+def test_comparable_keys_and_collapsed_spaces_are_what_the_character_rules_say():
+    import re
+    import sys
+
+    from cleaners.normalize import collapse_spaces, comparable
+
+    # the regex shortcut in comparable() relies on this, for every code point
+    assert all((re.match(r"[\W_]", chr(c)) is not None) == (not chr(c).isalnum()) for c in range(0, sys.maxunicode + 1, 7))
+    assert comparable("Great   post!! Thanks_a lot, Ünïcode ½ ") == "great post thanks a lot ünïcode 1 2"
+    assert collapse_spaces("  plain line  ") == "plain line"
+    assert collapse_spaces("tab\there  and\u00a0nbsp\u200b ") == "tab here and nbsp"
