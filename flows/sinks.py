@@ -10,6 +10,9 @@ from typing import Any, BinaryIO
 import orjson
 
 ARTICLES, REJECTED, RUNS, STATE, STAGING = "articles", "rejected", "runs", "state", ".staging"
+# gzip level of the parts: measured on 1,885 text-page records, level 3 compresses 3x faster than
+# gzip's default 9 (0.6 against 1.7 ms a record, a tenth of cleaning a text page) for 8% more bytes
+GZIP_LEVEL = 3
 
 
 class PartWriter:
@@ -26,7 +29,8 @@ class PartWriter:
         if self._out is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._raw = open(self.path, "wb")
-            self._out = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0) if self.compress else self._raw
+            self._out = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0,
+                                      compresslevel=GZIP_LEVEL) if self.compress else self._raw
         self._out.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
         self.count += 1
 
