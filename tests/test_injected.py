@@ -303,3 +303,22 @@ def test_short_english_headlines_are_not_language_outliers():
     tree = lxml.html.document_fromstring(f"<html><body>{paragraphs}<ul class='most-read'>{items}</ul></body></html>")
     removed, spam_chars = strip_injected_spam(tree, S)
     assert removed == [] and spam_chars == 0
+
+
+def test_visible_texts_read_every_element_as_the_text_xpath_does():
+    from cleaners.injected.tree import VisibleTexts, _text
+
+    html = ("<html><head><title>t</title></head><body>lead <div id='a'> one\n two <script>var x</script> tail "
+            "<noscript><p>not shown</p></noscript><p>  three <b>four</b>five<!-- c --> six</p></div>"
+            "<template><span>nor this</span></template> end <style>p{}</style><ul><li>a</li><li> b </li></ul></body></html>")
+    for path in [None, *sorted(FIXTURES.glob("*.html"))]:
+        tree = lxml.html.document_fromstring(path.read_text(encoding="utf-8") if path else html)
+        body = tree.find("body")
+        texts = VisibleTexts(body)
+        elements = [el for el in body.iter() if isinstance(el.tag, str)]
+        assert [texts(el) for el in elements] == [_text(el) for el in elements], path
+        texts.changed()  # after a change each text is read again
+        first = next(body.iter("p", "div", "li"), None)
+        if first is not None:
+            first.getparent().remove(first)
+            assert texts(body) == _text(body)

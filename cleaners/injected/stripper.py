@@ -11,7 +11,7 @@ from .languages import _STOPWORDS, _WORD, _detect
 from .lexicon import _best_hits, _strong_hits, may_match, strong_category
 from .tree import (
     BLOCK_TAGS, FARM_TAGS, INLINE_TAGS, SKIP_TAGS, _HAS_BLOCK, _LINKS, _SENTENCE, _STYLED, _body, _containers, _exempt,
-    _meaningful, _mostly_clean_prose, _set_text, _text, _text_slots,
+    VisibleTexts, _meaningful, _mostly_clean_prose, _set_text, _text_slots,
 )
 from .urls import _own_sites, _site, _split_href, _url_words, href_category
 
@@ -38,7 +38,8 @@ class _Stripper:
     def __init__(self, root, body, settings: SpamSettings):
         self.body, self.settings = body, settings
         self.css = StyleSheets(root)
-        self.page_chars = len(_text(body))
+        self.text = VisibleTexts(body)
+        self.page_chars = len(self.text(body))
         self.removed: list[Removal] = []
         self.spam_chars = 0
         self._anchor_cache: dict = {}
@@ -53,6 +54,14 @@ class _Stripper:
         if spam:
             self.spam_chars += len(text)
 
+    def _remove(self, el) -> None:
+        self.text.changed()
+        remove_keeping_tail(el)
+
+    def _set_text(self, node, attr: str, text: str) -> None:
+        self.text.changed()
+        _set_text(node, attr, text)
+
     def _too_big(self, text: str) -> bool:
         return len(text) > MAX_SHARE * self.page_chars
 
@@ -63,9 +72,9 @@ class _Stripper:
 
     def page_language(self) -> str | None:
         if self._language is None:
-            sample = " ".join(t for p in self.body.iter("p") if len((t := _text(p)).split()) >= 8)[:5000]
+            sample = " ".join(t for p in self.body.iter("p") if len((t := self.text(p)).split()) >= 8)[:5000]
             if len(sample) < 200:
-                sample = _text(self.body)[:5000]
+                sample = self.text(self.body)[:5000]
             lang, prob = _detect(sample) if len(sample) >= 40 else (None, 0.0)
             self._language = (lang if prob >= 0.8 else None,)
         return self._language[0]
@@ -128,7 +137,7 @@ class _Stripper:
 
     def _anchor_text(self, a) -> str:
         if a not in self._anchor_texts:
-            self._anchor_texts[a] = _text(a)
+            self._anchor_texts[a] = self.text(a)
         return self._anchor_texts[a]
 
     def _link_share(self, text: str, links) -> float:
@@ -166,7 +175,7 @@ class _Stripper:
 
     def _hidden(self, el, kind: str) -> str:
         """Remove the hidden element if it should go; 'descend' when it stays and its inside is to be checked."""
-        text = _text(el)
+        text = self.text(el)
         if not text or _exempt(el):
             return "skip"
         links = _LINKS(el)
@@ -180,7 +189,7 @@ class _Stripper:
             self._record("hidden:block", text, spam=False)
         else:
             return "descend"
-        remove_keeping_tail(el)
+        self._remove(el)
         return "removed"
 
     def _hidden_prose(self, text: str, links) -> bool:
@@ -203,24 +212,24 @@ class _Stripper:
             spam_links = sum(1 for a in links if self.anchor_category(a))
             if spam_links * 2 < len(links) and not any(may_match(self._anchor_text(a)) for a in links):
                 continue  # no spam word in any anchor: no need to look at the text
-            text = _text(el)
+            text = self.text(el)
             if self._link_share(text, links) < FARM_LINK_SHARE or self._too_big(text):
                 continue
             if spam_links * 2 >= len(links) or spam_category(text, self.settings):
                 self._record("spam:link_farm", text, spam=True)
-                remove_keeping_tail(el)
+                self._remove(el)
 
     # -- pass 3: spam anchors
 
     def strip_anchors(self) -> None:
         for a in list(self.body.iter("a")):
             category = self.anchor_category(a) if a.get("href") is not None or a.get("title") else None
-            text = _text(a)
+            text = self.text(a)
             if not category or not text or not self._attached(a) or self._too_big(text):
                 continue
             parent = a.getparent()
             self._record(f"spam:{category}_anchor", text, spam=True)
-            remove_keeping_tail(a)
+            self._remove(a)
             self._drop_if_empty(parent, category)
 
     def _drop_if_empty(self, el, category: str) -> None:
@@ -228,13 +237,13 @@ class _Stripper:
         for _ in range(3):
             if el is None or el is self.body or el.tag in ("html", "body"):
                 return
-            rest = _text(el)
+            rest = self.text(el)
             if _meaningful(rest):
                 return
             parent = el.getparent()
             if rest:
                 self._record(f"spam:{category}_anchor", rest, spam=False)
-            remove_keeping_tail(el)
+            self._remove(el)
             el = parent
 
     # -- pass 4: spam lines and sentences
@@ -247,11 +256,11 @@ class _Stripper:
             if el in containers:
                 self._strip_loose_text(el)
                 continue
-            text = _text(el)
+            text = self.text(el)
             category, kind = self.line_category(text) if text else (None, "")
             if category and not self._too_big(text) and not _mostly_clean_prose(text):
                 self._record(f"spam:{category}_{kind}", text, spam=True)
-                remove_keeping_tail(el)
+                self._remove(el)
             elif text:
                 self._strip_inline(el)
                 self._strip_sentences(el)
@@ -262,7 +271,7 @@ class _Stripper:
         for node, attr in slots:
             text = getattr(node, attr)
             if text and text.strip() and (judged := self._judge_segment(text)) != text:
-                _set_text(node, attr, judged)
+                self._set_text(node, attr, judged)
 
     def _judge_segment(self, segment: str) -> str:
         text = " ".join(segment.split())
@@ -275,11 +284,11 @@ class _Stripper:
     def _strip_inline(self, el) -> None:
         """A span or bold run inside a paragraph that is a spam line of its own."""
         for inline in list(el.iter(*INLINE_TAGS)):
-            text = _text(inline) if inline is not el else ""
+            text = self.text(inline) if inline is not el else ""
             category, kind = self.line_category(text) if text else (None, "")
             if category and (kind == "outlier" or strong_category(text)) and self._attached(inline):
                 self._record(f"spam:{category}_{kind}", text, spam=True)
-                remove_keeping_tail(inline)
+                self._remove(inline)
 
     def _strip_sentences(self, el) -> None:
         """Spam sentences appended to honest prose: keyword runs, stuffed prose, or another language."""
@@ -287,7 +296,7 @@ class _Stripper:
             text = getattr(node, attr)
             cut = self._cut_sentences(text)
             if cut != text:
-                _set_text(node, attr, cut)
+                self._set_text(node, attr, cut)
 
     def _cut_sentences(self, text: str) -> str:
         if not may_match(text):

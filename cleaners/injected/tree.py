@@ -35,6 +35,52 @@ def _text(el) -> str:
     return " ".join(" ".join(_TEXT(el)).split())
 
 
+class VisibleTexts:
+    """`_text` of the elements of one page's body, all computed in one walk (children before
+    parents, each from its children's): the passes ask for the text of nested blocks again and
+    again, and one XPath per element re-reads every text node below it and its ancestors. The walk
+    holds until the tree changes (`changed`); after that each text is read with `_text` again."""
+
+    def __init__(self, body):
+        self.body = body
+        self.texts: dict | None = None
+
+    def __call__(self, el) -> str:
+        if self.texts is None:
+            self.texts = _texts_below(self.body)
+        text = self.texts.get(el)
+        if text is None:
+            text = self.texts[el] = _text(el)
+        return text
+
+    def changed(self) -> None:
+        """Call BEFORE changing the tree: the texts known go (and their element proxies with them,
+        while the elements are still attached: lxml frees a detached subtree's proxies slowly)."""
+        self.texts = {}
+
+
+def _texts_below(root) -> dict:
+    """{element: _text(element)} for `root` and every element inside it."""
+    if any(anc.tag in SKIP_TAGS for anc in root.iterancestors()):
+        return {}  # no text is visible here: left to _text
+    texts: dict = {}
+    for el in reversed(list(root.iter())):  # an element's children come before it
+        if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
+            texts[el] = ""
+            continue
+        parts = [" ".join(el.text.split())] if el.text else []
+        for child in el:
+            parts.append(texts[child])
+            if child.tail:
+                parts.append(" ".join(child.tail.split()))
+        # each part is normalised, so joining the non-empty ones normalises the whole
+        texts[el] = " ".join(filter(None, parts))
+    for skipped in root.iter(*SKIP_TAGS):  # noscript and template can hold elements: hidden too
+        for el in skipped.iter():
+            texts[el] = ""
+    return texts
+
+
 def _set_text(node, attr: str, text: str) -> None:
     try:
         setattr(node, attr, text)
