@@ -54,8 +54,8 @@ def parse_head(line: str) -> tuple[str, str | None, bool] | None:
 def _thread_start(lines: list[str]) -> int | None:
     """Index of the first line of the comment thread, or None when the page has none."""
     heads = [i for i, line in enumerate(lines) if parse_head(line) or _TYPEPAD_FOOTER.fullmatch(collapse_spaces(line))]
-    for i, line in enumerate(lines):
-        if chrome_reason(line) == "chrome:comment_count" and any(h > i for h in heads):
+    for i, line in enumerate(lines[:max(heads, default=0)]):  # a count line opens a thread: heads follow it
+        if chrome_reason(line) == "chrome:comment_count":
             return i
     numbered = [i for i in heads if (parse_head(lines[i]) or ("", None, False))[2]]
     if numbered:
