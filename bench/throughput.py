@@ -10,7 +10,7 @@ html:    one worker; pages/s of clean_pass against trafilatura.extract alone, on
          pages (../shared/corpus, spread evenly over its sets), alternated in the same process.
 text:    one worker; pages/s on plain-text pages made from the five seed pages (words varied).
 workers: clean_pass with 1 and with 2 worker processes on the same HTML pages; the speed-up.
-scale:   pages generated from the corpus (a varied paragraph each, one in ten a repost), as JSONL
+scale:   pages generated from the corpus (a third of the words varied, one in ten a re-crawl), as JSONL
          files of 1,000 records; each size in a fresh process with the default workers: time per
          page against the first size, peak RSS of the flow's process and of the largest worker.
 Medians over the rounds; the machine is shared, so compare figures from one run only.
@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -142,36 +143,42 @@ def part_workers(args) -> None:
     print(f"\nspeed-up 2 vs 1 worker (medians): {statistics.median(one) / statistics.median(two):.2f}x (target >= 1.8x)")
 
 
+_TEXT_NODE = re.compile(r">([^<]{20,})<")
+
+
+def _vary_prose(text: str, vary) -> str:
+    return text if any(c in text for c in "{};=") else vary(text)  # scripts and styles stay as they are
+
+
 def generate_scale_input(folder: Path, count: int, kind: str, seed: int = 11) -> None:
-    """`count` records in JSONL files of 1,000: corpus pages (or their ground-truth text), each
-    with a paragraph of varied words and its own URL; one in ten repeats an earlier record."""
+    """`count` records in JSONL files of 1,000, each a corpus page (HTML, or its ground-truth text)
+    with a third of its words replaced at random, so that every page is its own article, and its
+    own URL; one in ten repeats an earlier record exactly (a re-crawl)."""
     rng = random.Random(seed)
     if kind == "html":
-        sources = corpus_pages(10_000)
+        sources = [page.decode("utf-8", "replace") for page in corpus_pages(10_000)]
     else:
-        sources = [t["articleBody"] if isinstance(t, dict) else t for s in SETS
-                   for t in json.loads((CORPUS / s / "ground-truth.json").read_text()).values()]
-        sources = [s for s in sources if isinstance(s, str) and len(s) > 200]
-    vocabulary = sorted({w for s in sources[:200] for w in (s.decode("utf-8", "ignore") if isinstance(s, bytes) else s).split()
-                         if w.isalpha() and 3 < len(w) < 12})
+        sources = [t.get("articleBody") or "" for s in SETS
+                   for _, t in sorted(json.loads((CORPUS / s / "ground-truth.json").read_text()).items())]
+        sources = [s for s in sources if len(s) > 200]
+    vocabulary = sorted({w for s in sources[:300] for w in s.split() if w.isalpha() and 3 < len(w) < 12})
+
+    def vary(text: str) -> str:
+        return " ".join(rng.choice(vocabulary) if rng.random() < 0.33 else w for w in text.split(" "))
+
     folder.mkdir(parents=True, exist_ok=True)
-    records: list[dict] = []
+    recent: list[dict] = []
     for i in range(count):
-        if i and rng.random() < 0.1:
-            record = dict(records[rng.randrange(len(records))])
+        if recent and rng.random() < 0.1:
+            record = recent[rng.randrange(len(recent))]
         else:
             base = sources[i % len(sources)]
-            paragraph = " ".join(rng.choice(vocabulary) for _ in range(60))
+            record = {"url": f"https://site{i % 97}.example/page/{i}", "fetched_at": f"2026-01-{1 + i % 28:02d}T10:00:00Z"}
             if kind == "html":
-                html = base.decode("utf-8", "replace")
-                at = max(html.lower().find("<p"), 0)
-                record = {"url": f"https://site{i % 97}.example/page/{i}", "html": html[:at] + f"<p>{paragraph}.</p>" + html[at:]}
+                record["html"] = _TEXT_NODE.sub(lambda m: ">" + _vary_prose(m.group(1), vary) + "<", base)
             else:
-                record = {"url": f"https://site{i % 97}.example/page/{i}", "title": f"Page {i}", "text": f"{paragraph}.\n\n{base}"}
-            record["fetched_at"] = f"2026-01-{1 + i % 28:02d}T10:00:00Z"
-            records.append(record)
-        if len(records) > 2000:
-            records = records[-1000:]
+                record["title"], record["text"] = f"Page {i}", vary(base)
+            recent = (recent + [record])[-1000:]
         with open(folder / f"part-{i // 1000:05d}.jsonl", "ab") as handle:
             handle.write(json.dumps(record).encode() + b"\n")
 
