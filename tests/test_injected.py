@@ -306,19 +306,29 @@ def test_short_english_headlines_are_not_language_outliers():
 
 
 def test_visible_texts_read_every_element_as_the_text_xpath_does():
+    from cleaners.dom import remove_keeping_tail
     from cleaners.injected.tree import VisibleTexts, _text
 
     html = ("<html><head><title>t</title></head><body>lead <div id='a'> one\n two <script>var x</script> tail "
-            "<noscript><p>not shown</p></noscript><p>  three <b>four</b>five<!-- c --> six</p></div>"
+            "<noscript><p>not shown <i>x</i></p></noscript><p>  three <b>four</b>five<!-- c --> six</p></div>"
             "<template><span>nor this</span></template> end <style>p{}</style><ul><li>a</li><li> b </li></ul></body></html>")
     for path in [None, *sorted(FIXTURES.glob("*.html"))]:
         tree = lxml.html.document_fromstring(path.read_text(encoding="utf-8") if path else html)
         body = tree.find("body")
         texts = VisibleTexts(body)
-        elements = [el for el in body.iter() if isinstance(el.tag, str)]
-        assert [texts(el) for el in elements] == [_text(el) for el in elements], path
-        texts.changed()  # after a change each text is read again
-        first = next(body.iter("p", "div", "li"), None)
-        if first is not None:
-            first.getparent().remove(first)
-            assert texts(body) == _text(body)
+
+        def same():
+            elements = [el for el in body.iter() if isinstance(el.tag, str)]
+            assert [texts(el) for el in elements] == [_text(el) for el in elements], path
+
+        same()
+        for el in list(body.iter("p", "i", "li"))[:4]:  # removed, as the passes remove them
+            parent = el.getparent()
+            texts.removing(el)
+            remove_keeping_tail(el)
+            texts.changed(parent)
+            same()
+        for el in list(body.iter("div", "b"))[:2]:  # text set, as the passes cut sentences
+            el.text, el.tail = "new words", " and a tail "
+            texts.changed(el)
+            same()

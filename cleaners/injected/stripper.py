@@ -55,12 +55,15 @@ class _Stripper:
             self.spam_chars += len(text)
 
     def _remove(self, el) -> None:
-        self.text.changed()
+        parent = el.getparent()
+        self.text.removing(el)
         remove_keeping_tail(el)
+        if parent is not None:
+            self.text.changed(parent)
 
     def _set_text(self, node, attr: str, text: str) -> None:
-        self.text.changed()
         _set_text(node, attr, text)
+        self.text.changed(node)  # a tail is its parent's text: the ancestors are read again too
 
     def _too_big(self, text: str) -> bool:
         return len(text) > MAX_SHARE * self.page_chars

@@ -38,25 +38,36 @@ def _text(el) -> str:
 class VisibleTexts:
     """`_text` of the elements of one page's body, all computed in one walk (children before
     parents, each from its children's): the passes ask for the text of nested blocks again and
-    again, and one XPath per element re-reads every text node below it and its ancestors. The walk
-    holds until the tree changes (`changed`); after that each text is read with `_text` again."""
+    again, and one XPath per element re-reads every text node below it and its ancestors. A
+    change to the tree is reported (`removing`, `changed`) and only the texts it touches are
+    computed again."""
 
     def __init__(self, body):
-        self.body = body
-        self.texts: dict | None = None
+        self.texts = _texts_below(body)
 
     def __call__(self, el) -> str:
-        if self.texts is None:
-            self.texts = _texts_below(self.body)
         text = self.texts.get(el)
-        if text is None:
+        if text is None:  # outside the body, or cut off from it
             text = self.texts[el] = _text(el)
         return text
 
-    def changed(self) -> None:
-        """Call BEFORE changing the tree: the texts known go (and their element proxies with them,
-        while the elements are still attached: lxml frees a detached subtree's proxies slowly)."""
-        self.texts = {}
+    def removing(self, el) -> None:
+        """Before `el` leaves the tree: its subtree's texts go (they are read again if asked for;
+        dropping the element proxies while attached also spares lxml a slow cleanup)."""
+        for inner in el.iter():
+            self.texts.pop(inner, None)
+
+    def changed(self, el) -> None:
+        """After the text or the children of `el` changed: it and its ancestors are read again."""
+        chain = [el, *el.iterancestors()]
+        hidden = [False] * len(chain)  # inside a skipped element (script, noscript, ...)
+        inside = False
+        for i in range(len(chain) - 1, -1, -1):
+            inside = hidden[i] = inside or chain[i].tag in SKIP_TAGS
+        for node, skipped in zip(chain, hidden):
+            if node in self.texts:
+                visible = isinstance(node.tag, str) and not skipped  # a comment's text is no page text
+                self.texts[node] = _joined_text(node, self) if visible else ""
 
 
 def _texts_below(root) -> dict:
@@ -65,20 +76,22 @@ def _texts_below(root) -> dict:
         return {}  # no text is visible here: left to _text
     texts: dict = {}
     for el in reversed(list(root.iter())):  # an element's children come before it
-        if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
-            texts[el] = ""
-            continue
-        parts = [" ".join(el.text.split())] if el.text else []
-        for child in el:
-            parts.append(texts[child])
-            if child.tail:
-                parts.append(" ".join(child.tail.split()))
-        # each part is normalised, so joining the non-empty ones normalises the whole
-        texts[el] = " ".join(filter(None, parts))
+        texts[el] = "" if not isinstance(el.tag, str) or el.tag in SKIP_TAGS else _joined_text(el, texts.__getitem__)
     for skipped in root.iter(*SKIP_TAGS):  # noscript and template can hold elements: hidden too
         for el in skipped.iter():
             texts[el] = ""
     return texts
+
+
+def _joined_text(el, text_of) -> str:
+    """The text of an element outside skipped ones, from its own text, its children's (text_of)
+    and their tails: each part is normalised, so joining the non-empty ones normalises the whole."""
+    parts = [" ".join(el.text.split())] if el.text else []
+    for child in el:
+        parts.append(text_of(child))
+        if child.tail:
+            parts.append(" ".join(child.tail.split()))
+    return " ".join(filter(None, parts))
 
 
 def _set_text(node, attr: str, text: str) -> None:
