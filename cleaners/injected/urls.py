@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -12,6 +13,9 @@ from .lexicon import COMPACT_MIN, _compact_pattern, may_match, strong_category
 from .tree import _LINKS
 
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"})
+_URL_WORD = re.compile(r"[^\W_]+")
+_SEGMENT_SEPARATOR = re.compile(r"[./]")
+_NOT_WORD = re.compile(r"[\W_]+")
 _OWN_URLS = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content | //base/@href")
 
 
@@ -41,19 +45,20 @@ def _site(host: str) -> str:
     return ".".join(labels[-keep:])
 
 
+@lru_cache(maxsize=4096)  # menus, footers and share bars repeat their targets within and across pages
 def href_category(href: str | None) -> str | None:
     """The spam category named by a link target's host or path ('slot-gacor', 'buy-viagra'), or None."""
     split = _split_href(href)
     if split is None:
         return None
     host, path = split
-    words = " ".join(re.findall(r"[^\W_]+", f"{host} {path}".casefold()))
+    words = " ".join(_URL_WORD.findall(f"{host} {path}".casefold()))
     category = strong_category(words) if may_match(words) else None
     if category:
         return category
     pattern, categories = _compact_pattern()
-    for segment in re.split(r"[./]", f"{host}/{path}".casefold()):
-        match = pattern.search(re.sub(r"[\W_]+", "", segment)) if len(segment) >= COMPACT_MIN else None
+    for segment in _SEGMENT_SEPARATOR.split(f"{host}/{path}".casefold()):
+        match = pattern.search(_NOT_WORD.sub("", segment)) if len(segment) >= COMPACT_MIN else None
         if match:
             return categories[match.group()]
     return None
