@@ -53,7 +53,7 @@ def _map_as_tasks(specs: list[BatchSpec]) -> Iterator[BatchManifest]:
 @contextmanager
 def _process_pool(workers: int) -> Iterator[None]:
     global _PROCESS_POOL
-    if workers <= 1:  # one worker: the batches run in the task threads, one at a time
+    if workers <= 1:  # one worker: the batches run in Prefect's task threads, sharing one core
         yield
         return
     # spawned, not forked: a fork would copy Prefect's threads' locks and its API log handler into
