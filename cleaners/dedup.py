@@ -126,9 +126,11 @@ def utc_instant(value: str | None) -> str | None:
 
 def signature_of(record: dict[str, Any], settings: DedupSettings) -> Signature:
     text = record["text"]
-    normalized = comparable(text)
+    line_keys = [line_key(line) for line in text.split("\n")]
+    # == comparable(text): a line break only separates words, and NFKC composes nothing across it
+    normalized = " ".join(key for key in line_keys if key)
     comments = [comment_key(c["text"]) for c in record.get("comments", [])]
-    lines = {hash64(k) for k in map(line_key, text.split("\n")) if len(k) >= settings.template_min_chars}
+    lines = {hash64(k) for k in line_keys if len(k) >= settings.template_min_chars}
     keys = {hash64(k) for k in comments if len(k) >= settings.comment_min_chars}
     content = hashlib.blake2b("\n\x00".join([normalized, *comments]).encode("utf-8"), digest_size=16).hexdigest()
     sketch = minhash(normalized, settings)

@@ -94,3 +94,14 @@ def test_fetch_times_compare_as_instants_whatever_their_format():
     assert [s for s, d in decisions.by_source.items() if d.status == "keep"] == ["paris.html"]
     assert utc_instant("yesterday") is None
     assert utc_instant("Mon, 01 Mar 2021 09:45:00 GMT") == "2021-03-01T09:45:00+00:00"
+
+
+def test_signature_text_key_is_the_comparable_form_of_the_whole_text():
+    # signature_of builds it from the line keys it needs anyway; it must equal comparable(text)
+    from cleaners.dedup import _key, signature_of
+    from cleaners.normalize import comparable
+    from cleaners.settings import DedupSettings
+
+    text = "Caf\u00e9 \ufb01ne\n\u0301accent after a break\nStra\u00dfe, \u0130stanbul!\n\nx\u2028y \u2014 the END."
+    record = {"id": "a", "text": text, "comments": [], "provenance": {"source": "a.txt"}}
+    assert signature_of(record, DedupSettings()).text_key == _key(comparable(text))
