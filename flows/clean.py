@@ -79,8 +79,7 @@ def clean_flow(
     on_dask = _task_runner_is_dask()
     if settings.run.runner == "dask" and not on_dask:
         raise ConfigError("run.runner is dask, but this flow run has no Dask task runner: start it with "
-                          "flows.clean.run_clean_flow (winnow clean does) or clean_flow.with_options("
-                          "task_runner=dask_task_runner(settings))")
+                          "flows.clean.run_clean_flow (winnow clean does) or flows.clean.flow_for(settings)")
     workers = 1 if on_dask else worker_count(settings)
     done = {"batches": 0, "pages": 0}
 
@@ -104,6 +103,13 @@ def clean_flow(
 def _task_runner_is_dask() -> bool:
     context = FlowRunContext.get()
     return context is not None and type(context.task_runner).__name__ == "DaskTaskRunner"
+
+
+def flow_for(settings: Settings):
+    """clean_flow on the task runner run.runner asks for (Prefect's default one for the process pool)."""
+    if settings.run.runner != "dask":
+        return clean_flow
+    return clean_flow.with_options(task_runner=dask_task_runner(settings))
 
 
 def dask_task_runner(settings: Settings):
@@ -157,7 +163,7 @@ def run_clean_flow(settings: Settings, raw_dir: Path, clean_dir: Path, *, reproc
         if settings.run.runner != "dask":
             return clean_flow(**kwargs)
         with prefect_api_for_workers(settings):
-            return clean_flow.with_options(task_runner=dask_task_runner(settings))(**kwargs)
+            return flow_for(settings)(**kwargs)
 
 
 @contextmanager

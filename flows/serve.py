@@ -72,11 +72,9 @@ def serve_schedule(settings: Settings, raw_dir: Path, clean_dir: Path, console: 
         console.print("Using the Prefect server of PREFECT_API_URL / the active Prefect profile")
     from prefect.schedules import Cron
 
-    from .clean import clean_flow, dask_task_runner
+    from .clean import flow_for
 
-    flow = clean_flow
-    if settings.run.runner == "dask":  # PREFECT_API_URL is set by now: local Dask workers inherit it
-        flow = clean_flow.with_options(task_runner=dask_task_runner(settings))
+    flow = flow_for(settings)  # on Dask, local workers inherit the PREFECT_API_URL set above
     schedule = settings.schedule
     console.print(f"Serving deployment winnow-clean/{schedule.deployment} on cron '{schedule.cron}' ({schedule.timezone}); "
                   f"raw {raw_dir} -> {clean_dir}. Ctrl-C stops.")

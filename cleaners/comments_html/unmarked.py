@@ -26,7 +26,6 @@ _SECTION_NAMES = _PageQuery(
 )
 
 
-
 def _dated(el) -> bool:
     return bool(_any_date(" ".join(render_lines(el))) or el.find(".//time") is not None)
 
