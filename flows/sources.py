@@ -166,7 +166,7 @@ def _read_jsonl(file: InputFile, gz: bool, max_bytes: int) -> Iterator[Page | Un
                     continue
                 position += len(line)
                 if line.strip():
-                    yield _jsonl_record(file.rel, number, line, max_bytes)
+                    yield _jsonl_record(file.rel, number, line)
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         yield Unreadable(f"{file.rel}#end", "", "jsonl", "unreadable",
                          f"{file.rel}: the file breaks off or is corrupt after the records read so far: {exc}")
@@ -182,22 +182,19 @@ def _bounded_lines(handle, limit: int, block: int = 1 << 20) -> Iterator[bytes |
     """The lines of a binary file; a line longer than `limit` is read through in blocks, hashed and
     measured, but never held whole (a 5 GB line costs no more memory than a short one)."""
     while line := handle.readline(limit + 1):
-        if len(line) <= limit or line.endswith(b"\n"):
+        if len(line) <= limit:
             yield line
             continue
         digest, length = hashlib.sha256(line), len(line)
-        while chunk := handle.readline(block):
+        while not line.endswith(b"\n") and (chunk := handle.readline(block)):
             digest.update(chunk)
             length += len(chunk)
-            if chunk.endswith(b"\n"):
-                break
+            line = chunk
         yield _LongLine(digest.hexdigest(), length)
 
 
-def _jsonl_record(rel: str, number: int, line: bytes, max_bytes: int) -> Page | Unreadable:
+def _jsonl_record(rel: str, number: int, line: bytes) -> Page | Unreadable:
     source, sha = f"{rel}#{number}", _sha(line)
-    if len(line) > max_bytes:
-        return Unreadable(source, sha, "jsonl", "too_large", f"{source}: record larger than run.max_input_bytes")
     try:
         record = orjson.loads(line)
     except orjson.JSONDecodeError as exc:

@@ -125,3 +125,12 @@ def test_an_unsupported_file_is_hashed_without_reading_it_whole(tmp_path):
     data = bytes(range(256)) * 40_000
     [item] = _pages(tmp_path, "dump.bin", data)
     assert item.reason == "unsupported_format" and item.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_a_jsonl_line_just_over_the_cap_is_too_large_and_the_next_line_is_read(tmp_path):
+    line = b'{"text": "' + b"y" * 989 + b'"}\n'  # 1,001 bytes with its line end
+    good = b'{"text": "A short honest page of text, long enough to be read."}\n'
+    (tmp_path / "c.jsonl").write_bytes(line + good)
+    [file] = discover(tmp_path)
+    first, second = read_pages(file, max_bytes=1000)
+    assert (first.reason, first.source) == ("too_large", "c.jsonl#1") and second.source == "c.jsonl#2"
