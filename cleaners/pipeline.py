@@ -13,6 +13,7 @@ from .spam import StripSpamLines
 from .text import ExtractTextHead, finish_body, page_lines
 
 Step = Callable[[Draft], "Draft | Drop"]
+Observer = Callable[[Step, Draft, "Draft | Drop"], None]
 
 
 class RejectThinOrSpam:
@@ -54,13 +55,16 @@ class Cleaner:
         self.text_steps = shared
         self.html_steps = [ExtractHtml(settings.html, settings.spam), *shared]
 
-    def clean(self, page: Page) -> tuple[Draft, Drop | None]:
-        """The cleaned draft, and the reason it yields no article (None when it does)."""
+    def clean(self, page: Page, observe: Observer | None = None) -> tuple[Draft, Drop | None]:
+        """The cleaned draft, and the reason it yields no article (None when it does).
+        `observe(step, draft, result)`, when given, sees each step's result (`winnow explain`)."""
         draft = Draft(page=page, title=page.title, url=page.url, site=site_of(page.url))
         if page.content_type == "text":
             draft.lines = page_lines(page.content)
         for step in self.html_steps if page.content_type == "html" else self.text_steps:
             result = step(draft)
+            if observe is not None:
+                observe(step, draft, result)
             if isinstance(result, Drop):
                 return draft, result
             draft = result

@@ -1,4 +1,4 @@
-"""`winnow clean` and `winnow serve`.
+"""`winnow clean`, `winnow explain` and `winnow serve`.
 
 Exit codes: 0 the run completed (rejections are normal results); 2 usage or config error;
 1 unexpected failure.
@@ -144,6 +144,32 @@ def print_summary(report: dict[str, Any], tracked: bool) -> None:
         err.print("No new inputs: every record was processed by an earlier run; nothing new was written "
                   "(--reprocess cleans them again).")
     err.print(f"Run report: {Path(report['clean_dir']) / 'runs' / (report['run_id'] + '.json')}")
+
+
+@app.command(epilog=EPILOG)
+def explain(
+    page: str = typer.Argument(..., help="A raw file; for a JSONL or WARC file, FILE#N names record N (as in provenance.source)"),
+    record: Optional[int] = typer.Option(None, "--record", "-r", min=1, help="Record N of a JSONL or WARC file"),
+    as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON"),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file [default: ./config.yaml if present, else built-in defaults]"),
+) -> None:
+    """Clean one page and show every decision: the text with each removed span and its step and
+    reason, the comments and their fate, the metadata and where each field came from. Nothing is
+    written; the feed's cross-page deduplication is not applied."""
+    from rich.console import Console
+
+    from .explain import ExplainError, as_json as explanation_json, explain as explain_one, print_explanation, split_spec
+
+    settings = _settings(config)
+    path, number = split_spec(page, record)
+    try:
+        result = explain_one(settings, path, number)
+    except ExplainError as exc:
+        raise _fail(str(exc), 2) from None
+    if as_json:
+        typer.echo(explanation_json(result))
+    else:
+        print_explanation(result, Console(highlight=False))
 
 
 @app.command(epilog=EPILOG)
