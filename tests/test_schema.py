@@ -11,6 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator  # a dependency of Prefect's, pinned in requirements.lock
 
 from cleaners.records import MODELS, REGENERATE, SCHEMA_DIR, schema_files
+from cleaners.records import main as records_main
 from tests.conftest import REPO
 
 FOLDERS = {"article": "articles", "rejected": "rejected"}
@@ -106,12 +107,12 @@ def test_the_schema_rejects_what_the_records_never_hold(seed_run):
             MODELS[name].model_validate(record)
 
 
-def test_the_generator_check_mode(tmp_path):
-    assert subprocess.run([sys.executable, "-m", "cleaners.records", "--out", str(tmp_path)],
-                          capture_output=True, cwd=REPO).returncode == 0
+def test_the_generator_check_mode(tmp_path, capsys):
+    assert records_main(["--out", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["article.schema.json", "rejected.schema.json"]
+    assert records_main(["--out", str(tmp_path), "--check"]) == 0
     (tmp_path / "article.schema.json").write_text("{}\n")
-    check = subprocess.run([sys.executable, "-m", "cleaners.records", "--out", str(tmp_path), "--check"],
-                           capture_output=True, text=True, cwd=REPO)
-    assert check.returncode == 1 and REGENERATE in check.stderr
+    capsys.readouterr()
+    assert records_main(["--out", str(tmp_path), "--check"]) == 1
+    assert REGENERATE in capsys.readouterr().err
     assert (tmp_path / "article.schema.json").read_text() == "{}\n"  # --check writes nothing
