@@ -27,11 +27,10 @@ REGENERATE = "python -m cleaners.records"
 RecordId = Annotated[str, Field(pattern=r"^[0-9a-f]{20}$")]
 Nullable = Annotated[str | None, Field()]
 
-# Rejection codes, stable: consumers filter on them (DESIGN §2, README "The feed").
-RejectReason = Literal[
-    "spam_page", "empty", "too_short", "language", "unreadable", "unsupported_format", "too_large",
-    "timeout", "error", "duplicate",
-]
+# Rejection codes: short and stable, consumers filter on them (DESIGN §2, README "The feed"). Not an
+# enum: a new kind of failure may add a code without making the records of this version invalid.
+KNOWN_REASONS = ("spam_page", "empty", "too_short", "language", "unreadable", "unsupported_format", "too_large",
+                 "timeout", "error", "duplicate")
 
 
 class _Record(BaseModel):
@@ -136,7 +135,9 @@ class Rejected(_Record):
     id: RecordId = Field(description="the id the article would have had: keyed on the URL when known, else on "
                                      "the source record")
     url: Nullable = Field(description="the page's URL, or null")
-    reason: RejectReason = Field(description="a short stable code: why the record gave no article")
+    reason: str = Field(pattern=r"^[a-z][a-z_]*$",
+                        description="a short stable code: why the record gave no article ("
+                                    + ", ".join(KNOWN_REASONS) + "; more may be added)")
     detail: str = Field(description="what happened, for a human")
     duplicate_of: str | None = Field(None, pattern=r"^[0-9a-f]{20}$",
                                      description="only with reason 'duplicate': id of the article already kept "
