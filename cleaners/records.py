@@ -25,7 +25,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 REGENERATE = "python -m cleaners.records"
 
 RecordId = Annotated[str, Field(pattern=r"^[0-9a-f]{20}$")]
-Nullable = Annotated[str | None, Field()]
+Nullable = str | None  # present in every record, null when unknown
 
 # Rejection codes: short and stable, consumers filter on them (DESIGN §2, README "The feed"). Not an
 # enum: a new kind of failure may add a code without making the records of this version invalid.
