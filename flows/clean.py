@@ -5,8 +5,10 @@ a table artifact of outcomes and a markdown summary. Importable for custom deplo
 
 Where the batches run (run.runner in the config):
 - process (default): each batch task hands its batch to a pool of run.workers processes that
-  the flow owns. The pool's processes import neither Prefect nor a Prefect client, so no
-  worker starts a temporary Prefect server of its own.
+  the flow owns (flows.run.BatchPool, spawned, one process even with one worker). The pool's
+  processes import neither Prefect nor a Prefect client, so no worker starts a temporary
+  Prefect server of its own; a page that kills or hangs its process costs the task nothing but
+  that page (rejected as worker_crash or timeout).
 - dask: the flow's task runner is prefect-dask's DaskTaskRunner; batch tasks run on the
   cluster at run.dask_address, or on a local cluster of run.workers processes. Dask workers
   run Prefect's task engine, so they need a Prefect server they can reach (see
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -29,9 +30,9 @@ from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 
 from .config import ConfigError, Settings
-from .run import BatchManifest, BatchSpec, clean_batch, clean_pass, worker_count
+from .run import BatchManifest, BatchPool, BatchSpec, clean_batch, clean_pass, worker_count
 
-_PROCESS_POOL: ProcessPoolExecutor | None = None  # the flow's pool while a process-runner flow runs
+_PROCESS_POOL: BatchPool | None = None  # the flow's pool while a process-runner flow runs
 
 
 @task(name="clean-batch", cache_policy=NO_CACHE)
@@ -41,7 +42,7 @@ def clean_batch_task(spec: BatchSpec) -> BatchManifest:
     pool = _PROCESS_POOL
     if pool is None:
         return clean_batch(spec)
-    return pool.submit(clean_batch, spec).result()
+    return pool.run(spec)
 
 
 def _map_as_tasks(specs: list[BatchSpec]) -> Iterator[BatchManifest]:
@@ -53,12 +54,13 @@ def _map_as_tasks(specs: list[BatchSpec]) -> Iterator[BatchManifest]:
 @contextmanager
 def _process_pool(workers: int) -> Iterator[None]:
     global _PROCESS_POOL
-    if workers <= 1:  # one worker: the batches run in Prefect's task threads, sharing one core
+    if workers <= 0:  # on Dask: the batch tasks run on the cluster's workers
         yield
         return
     # spawned, not forked: a fork would copy Prefect's threads' locks and its API log handler into
-    # the workers; a spawned worker imports only the cleaning code, no Prefect, no client, no server
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    # the workers; a spawned worker imports only the cleaning code, no Prefect, no client, no server.
+    # A pool even for one worker: a page that kills its process must not kill the flow run.
+    with BatchPool(workers, multiprocessing.get_context("spawn")) as pool:
         _PROCESS_POOL = pool
         try:
             yield
@@ -80,7 +82,7 @@ def clean_flow(
     if settings.run.runner == "dask" and not on_dask:
         raise ConfigError("run.runner is dask, but this flow run has no Dask task runner: start it with "
                           "flows.clean.run_clean_flow (winnow clean does) or flows.clean.flow_for(settings)")
-    workers = 1 if on_dask else worker_count(settings)
+    workers = 0 if on_dask else worker_count(settings)
     done = {"batches": 0, "pages": 0}
 
     def log_progress(manifest: BatchManifest, total: int) -> None:

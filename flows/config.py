@@ -34,6 +34,10 @@ class RunSettings(Section):
     max_input_bytes: int = Field(50_000_000, ge=1_000, description="larger raw records are rejected")
     page_timeout_seconds: float = Field(
         60, ge=0, le=3600, description="a page cleaned for longer is rejected as timeout (0: no limit)")
+    page_memory_mb: int = Field(
+        2048, ge=0, le=1_048_576,
+        description="memory (address space) a page may add to its cleaning process; a page needing more is "
+                    "rejected as oom (0: no limit)")
 
 
 class OutputSettings(Section):

@@ -1,18 +1,32 @@
-"""One cleaning pass: discover -> batches -> clean (in parallel) -> publish -> remember -> report.
+"""One cleaning pass: recover -> discover -> batches -> clean (in parallel) -> commit -> publish -> report.
 
 This is the body of the Prefect flow (flows/clean.py). It does not import Prefect, so a
 one-off `winnow clean` runs the same code without paying for orchestration; the flow
 passes its own `map_batches` to run each batch as a Prefect task instead.
+
+Per-page bounds: a page is cleaned under a time cap (run.page_timeout_seconds, flows/deadline.py)
+and, in the pool's processes, a memory cap (run.page_memory_mb: an allocation beyond it raises
+MemoryError, and the page is rejected as `oom`). A page that kills its process (a crash in a C
+library, the kernel's OOM killer) or hangs where the time cap cannot interrupt it costs only its
+batch: `BatchPool` sees which page the process was on, runs the batch again with that page
+rejected (`worker_crash`, `timeout`), and every other page gets the record it gets in a run
+without the crash.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
+import queue
+import resource
 import shutil
+import signal
 import time
 import uuid
-from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from collections import Counter, deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -24,10 +38,16 @@ from cleaners.document import Page, rejected_record
 
 from .config import Settings
 from .deadline import PageTimeout, page_deadline
+import orjson
+
 from .dedup import DedupSummary, deduplicate
-from .sinks import ARTICLES, REJECTED, RUNS, STAGING, PartWriter, append_to_manifest, path_or_none, publish, write_json_atomic
+from .locking import RunLock
+from .sinks import (
+    ARTICLES, REJECTED, RUNS, STAGING, PartWriter, append_to_manifest, crash_point, fsync_dir, part_name,
+    path_or_none, publish, write_json_atomic,
+)
 from .sources import InputFile, Unreadable, discover, read_pages, split_records
-from .state import SeenInputs, StateIndex, record_processed, state_path
+from .state import SeenInputs, StateIndex, close_journal, open_journal, record_processed, state_path
 
 try:
     PIPELINE_VERSION = version("winnow")
@@ -48,6 +68,10 @@ class BatchSpec:
     max_input_bytes: int
     compress: bool
     page_timeout: float = 0.0
+    page_memory_mb: int = 0  # address space a page may add to its pool process (0: no cap)
+    # pages of the batch (by their number in it) that killed or hung a cleaning process in an
+    # earlier attempt: rejected without being cleaned again, as (number, reason, detail)
+    failed: tuple[tuple[int, str, str], ...] = ()
 
 
 @dataclass
@@ -95,6 +119,11 @@ def plan_batches(files: list[InputFile], pages: int, size: int) -> list[list[Inp
     return batches
 
 
+# Set in a BatchPool process by its initializer: [number of the page being cleaned (-1: none),
+# time.monotonic() when it started], in memory the pool's parent reads.
+_SLOT: Any = None
+
+
 def clean_batch(spec: BatchSpec) -> BatchManifest:
     """Clean every record of the batch's files into two staged parts (articles, rejected)."""
     started = time.perf_counter()
@@ -106,21 +135,36 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
     rejected = PartWriter(staging / f"{spec.index:05d}-rejected", spec.compress)
     manifest = BatchManifest(index=spec.index)
     timings: list[tuple[float, str]] = []
+    failed = {number: (reason, detail) for number, reason, detail in spec.failed}
+    slot = _SLOT
+    memory_capped = slot is not None and spec.page_memory_mb > 0 and _cap_memory(spec.page_memory_mb)
+    number = -1
     try:
         for rel, start, end, first_line in spec.files:
             file = InputFile(Path(spec.raw_dir) / rel, rel, 0, start, end, first_line)
             for item in read_pages(file, spec.max_input_bytes):
+                number += 1
                 if not spec.reprocess and item.sha256 and item.sha256 in seen:
                     manifest.skipped += 1
                     continue
                 page_started = time.perf_counter()
-                kind, record = _record_of(item, cleaner, spec.run, spec.page_timeout)
+                if number in failed:
+                    kind, record = _failed_record(item, *failed[number], spec.run)
+                elif slot is None:
+                    kind, record = _record_of(item, cleaner, spec.run, spec.page_timeout, spec.page_memory_mb)
+                else:
+                    slot[1] = time.monotonic()
+                    slot[0] = number
+                    kind, record = _record_of(item, cleaner, spec.run, spec.page_timeout, spec.page_memory_mb)
+                    slot[0] = -1
                 timings.append((time.perf_counter() - page_started, item.source))
                 (articles if kind == "article" else rejected).write(record)
                 if kind == "article" and cleaning.dedup.enabled:
                     manifest.signatures.append(signature_of(record, cleaning.dedup))
                 manifest.outcomes.append((item.sha256, item.source, kind, record.get("reason"), record["id"]))
     finally:
+        if memory_capped:
+            _uncap_memory()
         seen.close()
         manifest.articles_part = path_or_none(articles.close())
         manifest.rejected_part = path_or_none(rejected.close())
@@ -130,35 +174,284 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
 
 
 def _record_of(item: Page | Unreadable, cleaner: Cleaner, run: dict[str, str],
-               timeout: float = 0.0) -> tuple[str, dict[str, Any]]:
+               timeout: float = 0.0, memory_mb: int = 0) -> tuple[str, dict[str, Any]]:
     if isinstance(item, Unreadable):
         page = Page(source=item.source, sha256=item.sha256, format=item.format, content="", content_type="text")
         return "rejected", rejected_record(page, item.reason, item.detail, run)
     try:
         with page_deadline(timeout):
+            if _FAULTS:
+                _inject_fault(item)
             return cleaner.record(item, run)
     except PageTimeout:
-        return "rejected", rejected_record(item, "timeout", f"{item.source}: cleaning took longer than "
-                                           f"run.page_timeout_seconds ({timeout:g} s)", run)
+        return "rejected", rejected_record(item, "timeout", timeout_detail(item.source, timeout), run)
+    except MemoryError:
+        cap = f"run.page_memory_mb ({memory_mb} MB)" if memory_mb else "the memory available"
+        return "rejected", rejected_record(item, "oom", f"{item.source}: cleaning needed more memory than {cap}", run)
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run; it is reported
         detail = f"{item.source}: cleaning failed: {type(exc).__name__}: {exc}"
         return "rejected", rejected_record(item, "error", detail, run)
 
 
+def timeout_detail(source: str, timeout: float) -> str:
+    return f"{source}: cleaning took longer than run.page_timeout_seconds ({timeout:g} s)"
+
+
+def _failed_record(item: Page | Unreadable, reason: str, detail: str, run: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    if isinstance(item, Unreadable):  # not a page a process could have died on; kept as read
+        return _record_of(item, None, run)  # type: ignore[arg-type]
+    return "rejected", rejected_record(item, reason, f"{item.source}: {detail}", run)
+
+
+def _cap_memory(megabytes: int) -> bool:
+    """Cap this process's address space at what it uses now plus `megabytes`, for one batch: an
+    allocation beyond it raises MemoryError in the page that asked for it."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            in_use = int(statm.read().split()[0]) * resource.getpagesize()
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = in_use + megabytes * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        return True
+    except (OSError, ValueError):  # no /proc (not Linux): no cap
+        return False
+
+
+def _uncap_memory() -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
+# Test hook: with WINNOW_TEST_FAULTS=1, a page whose content holds "WINNOW-FAULT:<kind>" misbehaves
+# as it is cleaned, in whatever process cleans it (forked or spawned): hang (a Python loop the time
+# cap interrupts), stuck (a hang with the time cap's signal blocked: only the pool's hard cap ends
+# it), oom (an 8 GiB allocation), exit (os._exit(139)), segv (SIGSEGV). Read once at import:
+# unset, it costs one test of a module global per page.
+_FAULTS = os.environ.get("WINNOW_TEST_FAULTS") == "1"
+
+
+def _inject_fault(page: Page) -> None:
+    content = page.content if isinstance(page.content, str) else ""
+    at = content.find("WINNOW-FAULT:")
+    if at < 0:
+        return
+    kind = content[at + 13:at + 18]
+    if kind == "hang ":
+        while True:
+            time.sleep(0.01)
+    elif kind == "stuck":
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        while True:
+            time.sleep(0.01)
+    elif kind == "oom  ":
+        hog = bytearray(8 << 30)  # never touched: only the address space cap stops it
+        del hog
+    elif kind == "exit ":
+        os._exit(139)
+    elif kind == "segv ":
+        os.kill(os.getpid(), signal.SIGSEGV)
+
+
 MapBatches = Callable[[list[BatchSpec]], Iterable[BatchManifest]]
+
+HARD_GRACE_SECONDS = 5.0  # the pool kills a page running longer than its time cap plus this (or twice the cap)
+POLL_SECONDS = 0.5
+
+
+def _init_worker(slot: Any, warm_up: bool) -> None:
+    global _SLOT
+    _SLOT = slot
+    slot[0] = -1
+    if warm_up:
+        _warm_up()
+
+
+WARM_UP_TEXT = ("Warm-up page\n\n" + "The parish council met on Tuesday to discuss the budget for next year. " * 4)
+
+
+_WARM = False
+
+
+def _warm_up() -> None:
+    """Clean one small page before a cleaning process starts on its batches, outside any page's
+    time cap: the libraries' lazy set-up (langdetect's profiles: 0.6 s) is not charged to the first
+    real page. Done once per process: in the parent of forked workers (they inherit it), in each
+    spawned worker."""
+    global _WARM
+    if _WARM:
+        return
+    _WARM = True
+    try:
+        page = Page(source="warm-up.txt", sha256="", format="text", content=WARM_UP_TEXT, content_type="text")
+        Cleaner(CleaningSettings()).record(page, {"run_id": "", "pipeline_version": "", "config_sha256": ""})
+    except Exception:  # noqa: BLE001 - a page that fails here fails again, and is reported, as a page
+        pass
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "exit status unknown"
+    if code < 0:
+        try:
+            return f"killed by signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+class _Worker:
+    """One cleaning process, in an executor of its own: when it dies, only its batch is lost."""
+
+    def __init__(self, context: Any):
+        self.slot = context.RawArray("d", 2)
+        self.slot[0] = -1
+        forked = context.get_start_method() == "fork"
+        if forked:
+            _warm_up()
+        self.executor = ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker,
+                                            initargs=(self.slot, not forked))
+        self.process: Any = None
+        self.hung: int | None = None  # the page number the pool killed it on
+
+    def submit(self, fn: Callable, *args: Any):
+        future = self.executor.submit(fn, *args)
+        if self.process is None:
+            self.process = next(iter(getattr(self.executor, "_processes", {}).values()), None)
+        return future
+
+    def check(self, spec: BatchSpec) -> None:
+        """Kill the process when its page has outlasted the time cap by the grace: a hang the
+        cap's signal could not end (a C library that never returns to Python)."""
+        number, since = int(self.slot[0]), self.slot[1]
+        if spec.page_timeout <= 0 or number < 0 or self.hung is not None:
+            return
+        if time.monotonic() - since > spec.page_timeout + max(HARD_GRACE_SECONDS, spec.page_timeout):
+            self.hung = number
+            if self.process is not None and self.process.pid:
+                try:
+                    os.kill(self.process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
+    def exit_code(self) -> int | None:
+        if self.process is None:
+            return None
+        self.process.join(5)
+        return self.process.exitcode
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+class BatchPool:
+    """Cleaning processes that survive their pages: each process is a one-process executor, so a
+    process that dies or hangs costs only the batch it was cleaning. That batch is run again with
+    the page the process was on rejected (`worker_crash`, or `timeout` for a hang), in a new
+    process; the other pages are cleaned again as they were, so their records are the ones a run
+    without the crash writes. Used as an iterator over batches (`map`, the direct run) or from
+    several threads at once (`run`, the Prefect flow's batch tasks)."""
+
+    def __init__(self, workers: int, context: Any = None):
+        self.context = context or multiprocessing.get_context("fork")
+        self.workers = [_Worker(self.context) for _ in range(max(1, workers))]
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        for worker in self.workers:
+            self._idle.put(worker)
+
+    def __enter__(self) -> "BatchPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        for worker in self.workers:
+            worker.shutdown()
+
+    def submit(self, fn: Callable, *args: Any):
+        """Run any function in one of the pool's processes (no crash handling)."""
+        return self.workers[0].submit(fn, *args)
+
+    def map(self, specs: list[BatchSpec]) -> Iterator[BatchManifest]:
+        """Every batch's manifest, in the order they finish (one thread: this one)."""
+        pending, running = deque(specs), {}
+        idle = [self._idle.get() for _ in self.workers]
+        while pending or running:
+            while idle and pending:
+                worker, spec = idle.pop(), pending.popleft()
+                running[worker.submit(clean_batch, spec)] = (worker, spec)
+            done, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            for future in done:
+                worker, spec = running.pop(future)
+                outcome = self._settle(worker, future, spec)
+                if isinstance(outcome, BatchManifest):
+                    idle.append(worker)
+                    yield outcome
+                else:
+                    idle.append(self._replace(worker))
+                    pending.appendleft(outcome)
+            for worker, spec in running.values():
+                worker.check(spec)
+        for worker in idle:
+            self._idle.put(worker)
+
+    def run(self, spec: BatchSpec) -> BatchManifest:
+        """One batch's manifest; blocks; safe to call from several threads."""
+        while True:
+            worker = self._idle.get()
+            future = worker.submit(clean_batch, spec)
+            while True:
+                try:
+                    future.result(timeout=POLL_SECONDS)
+                    break
+                except FutureTimeout:
+                    worker.check(spec)
+                except BaseException:  # noqa: BLE001 - settled below
+                    break
+            outcome = self._settle(worker, future, spec)
+            if isinstance(outcome, BatchManifest):
+                self._idle.put(worker)
+                return outcome
+            self._idle.put(self._replace(worker))
+            spec = outcome
+
+    def _replace(self, dead: _Worker) -> _Worker:
+        dead.shutdown()
+        fresh = _Worker(self.context)
+        self.workers[self.workers.index(dead)] = fresh
+        return fresh
+
+    def _settle(self, worker: _Worker, future: Any, spec: BatchSpec) -> BatchManifest | BatchSpec:
+        """The batch's manifest, or the spec to run again when the process died on a page."""
+        error = future.exception()
+        if error is None:
+            return future.result()
+        if not isinstance(error, BrokenProcessPool):
+            raise error
+        number = worker.hung if worker.hung is not None else int(worker.slot[0])
+        if number < 0 or any(number == n for n, _, _ in spec.failed):
+            raise RuntimeError(f"batch {spec.index}: a cleaning process died outside any page "
+                               f"({_describe_exit(worker.exit_code())}) while reading "
+                               f"{', '.join(rel for rel, *_ in spec.files[:3])}{' …' if len(spec.files) > 3 else ''}")
+        if worker.hung is not None:
+            failure = (number, "timeout", timeout_detail("", spec.page_timeout).removeprefix(": "))
+        else:
+            failure = (number, "worker_crash", f"the cleaning process died while cleaning this page "
+                                               f"({_describe_exit(worker.exit_code())})")
+        return replace(spec, failed=tuple(sorted(spec.failed + (failure,))))
 
 
 def pool_map_batches(workers: int) -> MapBatches:
-    """Run batches in a process pool (inline when one worker or one batch is enough)."""
+    """Run batches in a pool of forked cleaning processes (BatchPool), even with one worker: a
+    page that kills its process must not kill the run."""
 
     def run(specs: list[BatchSpec]) -> Iterator[BatchManifest]:
-        if workers <= 1 or len(specs) <= 1:
-            yield from map(clean_batch, specs)
+        if not specs:
             return
-        with ProcessPoolExecutor(max_workers=min(workers, len(specs))) as pool:
-            futures = [pool.submit(clean_batch, spec) for spec in specs]
-            for future in as_completed(futures):
-                yield future.result()
+        with BatchPool(min(workers, len(specs))) as pool:
+            yield from pool.map(specs)
 
     return run
 
@@ -181,7 +474,15 @@ def clean_pass(
     map_batches: MapBatches | None = None,
     on_batch: Callable[[BatchManifest, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Clean everything new under `raw_dir` into `clean_dir`; returns the run report."""
+    """Clean everything new under `raw_dir` into `clean_dir`; returns the run report. Holds the
+    feed's run lock throughout, and first finishes what a crashed run left (`recover`)."""
+    with RunLock(clean_dir):
+        recovered = recover(clean_dir)
+        return _clean_pass(settings, raw_dir, clean_dir, reprocess, map_batches, on_batch, recovered)
+
+
+def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: bool, map_batches: MapBatches | None,
+                on_batch: Callable[[BatchManifest, int], None] | None, recovered: list[str]) -> dict[str, Any]:
     started = time.perf_counter()
     run = {"run_id": new_run_id(), "pipeline_version": PIPELINE_VERSION, "config_sha256": settings.sha256()}
     files = discover(raw_dir)
@@ -194,7 +495,7 @@ def clean_pass(
             staging=str(staging),
             cleaning=settings.cleaning().model_dump(mode="json"), run=run, state_db=str(state_path(clean_dir)),
             reprocess=reprocess, max_input_bytes=settings.run.max_input_bytes, compress=settings.output.compress,
-            page_timeout=settings.run.page_timeout_seconds,
+            page_timeout=settings.run.page_timeout_seconds, page_memory_mb=settings.run.page_memory_mb,
         )
         for i, batch in enumerate(plan_batches(pieces, batch_pages, batch_bytes))
     ]
@@ -209,43 +510,92 @@ def clean_pass(
     if settings.dedup.enabled:
         index, summary = deduplicate(manifests, state_path(clean_dir), settings)
     try:
-        published = commit(manifests, clean_dir, run, index)
+        plan = publication_plan(manifests, clean_dir, run)
+        report = run_report(run, files, manifests, [p["path"] for p in plan["parts"]],
+                            time.perf_counter() - started, raw_dir, clean_dir)
+        report["dedup"] = summary.as_dict()
+        report["runner"] = settings.run.runner
+        if recovered:
+            report["recovered_runs"] = recovered
+        plan["report"] = report
+        crash_point("staged")
+        commit(manifests, clean_dir, run, index, plan)
     finally:
         if index is not None:
             index.close()
-    shutil.rmtree(staging, ignore_errors=True)
-    _remove_if_empty(clean_dir / STAGING)
-    report = run_report(run, files, manifests, published, time.perf_counter() - started, raw_dir, clean_dir)
-    report["dedup"] = summary.as_dict()
-    report["runner"] = settings.run.runner
-    write_json_atomic(clean_dir / RUNS / f"{run['run_id']}.json", report)
+    crash_point("state_committed")
+    finish_publication(clean_dir, plan)
     return report
 
 
-def commit(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str], index: StateIndex | None) -> list[str]:
-    """Publish the staged parts in batch order, then remember the run: its inputs as processed,
-    what it kept as the dedup index of later runs."""
-    published, parts = [], []
+def publication_plan(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str]) -> dict[str, Any]:
+    """Where each staged part goes in the feed, and its manifest entry, in batch order."""
+    parts = []
     for manifest in manifests:
         counts = Counter(kind for _, _, kind, _, _ in manifest.outcomes)
         for staged, folder, kind in ((manifest.articles_part, ARTICLES, "article"),
                                      (manifest.rejected_part, REJECTED, "rejected")):
             if staged:
-                target = publish(Path(staged), clean_dir / folder, f"{run['run_id']}-{manifest.index:05d}")
-                published.append(target.relative_to(clean_dir).as_posix())
-                parts.append({"path": published[-1], "kind": folder, "run_id": run["run_id"], "records": counts[kind]})
+                name = part_name(Path(staged), f"{run['run_id']}-{manifest.index:05d}")
+                path = f"{folder}/{name}"
+                if (clean_dir / path).exists():
+                    raise FileExistsError(f"{clean_dir / path} already exists; a run never overwrites the feed")
+                parts.append({"staged": Path(staged).relative_to(clean_dir).as_posix(), "path": path,
+                              "kind": folder, "run_id": run["run_id"], "records": counts[kind]})
+    return {"run_id": run["run_id"], "parts": parts}
+
+
+def commit(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str], index: StateIndex | None,
+           plan: dict[str, Any]) -> None:
+    """The run's commit point: its inputs as processed, what it kept as the dedup index of later
+    runs, and its journal row (the plan of the publication), in one SQLite transaction. Every part
+    is staged (written and fsynced) before; none is published yet."""
     rows = [
         (sha, source, outcome, reason, record_id, run["run_id"])
         for m in manifests for sha, source, outcome, reason, record_id in m.outcomes if sha
     ]
-    # the manifest before the state: a crash between the two re-cleans this run's inputs next time,
-    # rather than leaving published parts no manifest lists
-    append_to_manifest(clean_dir, parts)
+    journal = (run["run_id"], orjson.dumps(plan))
     if index is not None:
-        index.commit(rows)
-    elif rows:
-        record_processed(state_path(clean_dir), rows)
-    return published
+        index.commit(rows, journal)
+    else:
+        record_processed(state_path(clean_dir), rows, journal)
+
+
+def finish_publication(clean_dir: Path, plan: dict[str, Any]) -> None:
+    """After the commit point: rename the staged parts into the feed, list them in the manifest,
+    write the run report, close the journal row, remove the staging folder. Every step is
+    idempotent, so `recover` can run it again after a crash at any point of it."""
+    parts = plan["parts"]
+    for number, part in enumerate(parts):
+        publish(clean_dir / part["staged"], clean_dir / part["path"])
+        if number == 0:
+            crash_point("mid_publish")
+    for folder in {part["kind"] for part in parts}:
+        fsync_dir(clean_dir / folder)
+    crash_point("published")
+    append_to_manifest(clean_dir, [{key: part[key] for key in ("path", "kind", "run_id", "records")} for part in parts])
+    crash_point("manifest")
+    write_json_atomic(clean_dir / RUNS / f"{plan['run_id']}.json", plan["report"])
+    crash_point("report")
+    close_journal(state_path(clean_dir), plan["run_id"])
+    shutil.rmtree(clean_dir / STAGING / plan["run_id"], ignore_errors=True)
+    _remove_if_empty(clean_dir / STAGING)
+
+
+def recover(clean_dir: Path) -> list[str]:
+    """Make the feed whole after a crashed run (the caller holds the run lock): finish the
+    publication of every run that passed its commit point; remove what runs that did not left
+    (their staged parts; their inputs were not remembered, so this run cleans them again) and any
+    half-written temporary file. Returns the run ids whose publication was finished."""
+    finished = []
+    for run_id, plan in open_journal(state_path(clean_dir)):
+        finish_publication(clean_dir, orjson.loads(plan))
+        finished.append(run_id)
+    shutil.rmtree(clean_dir / STAGING, ignore_errors=True)
+    for folder in (clean_dir, clean_dir / RUNS):
+        for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
+            tmp.unlink(missing_ok=True)
+    return finished
 
 
 def _remove_if_empty(folder: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import signal
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -13,6 +14,32 @@ ARTICLES, REJECTED, RUNS, STATE, STAGING = "articles", "rejected", "runs", "stat
 # gzip level of the parts: measured on 1,885 text-page records, level 3 compresses 3x faster than
 # gzip's default 9 (0.6 against 1.7 ms a record, a tenth of cleaning a text page) for 8% more bytes
 GZIP_LEVEL = 3
+
+# Test hook: WINNOW_TEST_CRASH_AT=<point> kills the run (SIGKILL, its whole process group when it
+# leads one, so the pool's workers die with it) when it reaches that point of the write path:
+#   part_write       a staged part half written (after its second record)
+#   staged           every part staged (dedup applied), before the state commit
+#   state_committed  the state (and the run's journal) committed, before any part is renamed
+#   mid_publish      the first part renamed into the feed, the others not
+#   published        every part renamed, before the manifest
+#   manifest         the manifest written, before the run report
+#   report           the run report written, before the journal is closed and staging removed
+# Read once at import: unset, it costs one comparison per part record.
+CRASH_AT = os.environ.get("WINNOW_TEST_CRASH_AT") or None
+
+
+def crash_point(name: str) -> None:
+    if CRASH_AT == name:
+        kill_run()
+
+
+def kill_run() -> None:
+    """kill -9 of the run: its process group when this process (or its parent, for a pool worker)
+    leads it, else this process alone."""
+    group = os.getpgrp()
+    if group in (os.getpid(), os.getppid()):
+        os.killpg(group, signal.SIGKILL)
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 class PartWriter:
@@ -33,6 +60,9 @@ class PartWriter:
                                       compresslevel=GZIP_LEVEL) if self.compress else self._raw
         self._out.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
         self.count += 1
+        if CRASH_AT == "part_write" and self.count == 2:
+            self._out.flush()
+            kill_run()
 
     def close(self) -> Path | None:
         """Flush to disk; the staged path, or None when nothing was written."""
@@ -51,21 +81,42 @@ def path_or_none(path: Path | None) -> str | None:
     return str(path) if path else None
 
 
-def publish(staged: Path, folder: Path, name: str) -> Path:
-    """Move a staged part into the feed under `name` (same file system: an atomic rename)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    suffix = ".jsonl.gz" if staged.name.endswith(".gz") else ".jsonl"
-    target = folder / f"{name}{suffix}"
+def part_name(staged: Path, name: str) -> str:
+    """The feed file name of a staged part published under `name`."""
+    return name + (".jsonl.gz" if staged.name.endswith(".gz") else ".jsonl")
+
+
+def publish(staged: Path, target: Path) -> Path:
+    """Move a staged part into the feed (same file system: an atomic rename). Idempotent, for the
+    recovery of a run that crashed while publishing: a part already moved is left as it is."""
+    if not staged.exists() and target.exists():
+        return target  # published before a crash
     if target.exists():
         raise FileExistsError(f"{target} already exists; a run never overwrites the feed")
+    target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staged, target)
     return target
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make the renames into `folder` durable (a rename is atomic, not durable, until then)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    with open(tmp, "wb") as handle:
+        handle.write(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(tmp, path)
 
 
@@ -76,8 +127,10 @@ def append_to_manifest(clean_dir: Path, parts: list[dict[str, Any]]) -> None:
     """clean/manifest.json: every part of the feed in the order it was written, with its run and
     record count, so a consumer reads "everything after the part I saw last". Rewritten whole and
     atomically after each run (a run with no parts leaves it as it is)."""
-    if not parts:
-        return
     path = clean_dir / MANIFEST
     listed = orjson.loads(path.read_bytes())["parts"] if path.exists() else []
+    known = {part["path"] for part in listed}
+    parts = [part for part in parts if part["path"] not in known]  # a recovered run's parts listed before its crash
+    if not parts:
+        return
     write_json_atomic(path, {"schema_version": "1", "parts": listed + parts})

@@ -5,9 +5,15 @@
   their LSH buckets, so a run deduplicates against everything before it;
 - `site_comments`, `site_lines`: which pages of each site carried a comment, how many a line.
 
+- `journal`: the runs committed whose publication is not finished (see below).
+
 Workers only read `processed`. The flow's dedup step adds the run's articles inside one open
-transaction and commits it, with the run's inputs, after the run's parts are published: a run that
-does not finish its writes changes nothing.
+transaction; the run commits it, with the run's inputs and its journal row, once every part is
+staged. That commit is the run's commit point: before it a crash changes nothing (the next run
+removes the staged parts and cleans the same inputs again); after it the journal row names every
+staged part, its place in the feed and the run report, and the next run finishes the publication
+(`flows.run.recover`) before it starts. A part is therefore never published without its inputs
+being remembered, nor remembered without being published.
 """
 from __future__ import annotations
 
@@ -42,6 +48,10 @@ CREATE TABLE IF NOT EXISTS site_comments (site TEXT NOT NULL, hash INTEGER NOT N
     PRIMARY KEY (site, hash, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS site_lines (site TEXT NOT NULL, hash INTEGER NOT NULL, pages INTEGER NOT NULL,
     PRIMARY KEY (site, hash)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal (
+    run_id TEXT PRIMARY KEY,    -- a run committed, its publication not finished
+    plan BLOB NOT NULL          -- JSON: the parts (staged path, feed path, manifest entry) and the run report
+);
 """
 
 
@@ -92,8 +102,10 @@ class StateIndex:
         self.conn = _connect(db)
         self.conn.execute("BEGIN IMMEDIATE")  # one writer: a second run waits for this one
 
-    def commit(self, processed: list[tuple]) -> None:
+    def commit(self, processed: list[tuple], journal: tuple[str, bytes] | None = None) -> None:
         _remember_inputs(self.conn, processed)
+        if journal is not None:
+            self.conn.execute("INSERT INTO journal VALUES (?, ?)", journal)
         self.conn.commit()
 
     def close(self) -> None:
@@ -143,12 +155,35 @@ class StateIndex:
                                      "LIMIT ?)", (site, h, enough)).fetchone()[0] for h in hashes}
 
 
-def record_processed(db: Path, processed: list[tuple]) -> None:
-    """Remember a run's inputs (when dedup is off, that is all a run remembers)."""
+def record_processed(db: Path, processed: list[tuple], journal: tuple[str, bytes] | None = None) -> None:
+    """Remember a run's inputs (when dedup is off, that is all a run remembers), with its journal row."""
     conn = _connect(db)
     try:
         with conn:
             _remember_inputs(conn, processed)
+            if journal is not None:
+                conn.execute("INSERT INTO journal VALUES (?, ?)", journal)
+    finally:
+        conn.close()
+
+
+def open_journal(db: Path) -> list[tuple[str, bytes]]:
+    """The runs committed whose publication did not finish (a crash), oldest first."""
+    if not db.exists():
+        return []
+    conn = _connect(db)
+    try:
+        return [(run_id, bytes(plan)) for run_id, plan in conn.execute("SELECT run_id, plan FROM journal ORDER BY rowid")]
+    finally:
+        conn.close()
+
+
+def close_journal(db: Path, run_id: str) -> None:
+    """The run's publication is finished: forget its journal row."""
+    conn = _connect(db)
+    try:
+        with conn:
+            conn.execute("DELETE FROM journal WHERE run_id = ?", (run_id,))
     finally:
         conn.close()
 

@@ -161,7 +161,7 @@ def _state_rows(db):
         conn.close()
 
 
-def test_an_interrupted_run_changes_neither_the_state_nor_the_feed(tmp_path, monkeypatch):
+def test_a_run_interrupted_before_its_commit_point_changes_neither_the_state_nor_the_feed(tmp_path, monkeypatch):
     import pytest
 
     import flows.run
@@ -175,9 +175,9 @@ def test_an_interrupted_run_changes_neither_the_state_nor_the_feed(tmp_path, mon
     write_jsonl(raw / "day2.jsonl", [record("https://a.example/2", "Two", article(rng))])
 
     def crash(*args, **kwargs):
-        raise KeyboardInterrupt("killed while publishing")
+        raise KeyboardInterrupt("killed before the commit")
 
-    monkeypatch.setattr(flows.run, "publish", crash)
+    monkeypatch.setattr(flows.run, "commit", crash)
     with pytest.raises(KeyboardInterrupt):
         clean_pass(Settings(), raw, out)
     monkeypatch.undo()
@@ -185,7 +185,42 @@ def test_an_interrupted_run_changes_neither_the_state_nor_the_feed(tmp_path, mon
     assert _state_rows(state_path(out)) == before
     report = clean_pass(Settings(), raw, out)  # the next run does what the interrupted one did not
     assert (report["articles"], report["skipped_already_processed"]) == (1, 1)
+    assert "recovered_runs" not in report
     assert len(read_feed(out, "articles")) == 2
+    assert not (out / ".staging").exists()  # the interrupted run's staged parts are gone
+
+
+def test_a_run_interrupted_while_publishing_is_finished_by_the_next_run(tmp_path, monkeypatch):
+    # the state commit is the commit point: after it, the journal row lets the next run finish
+    # the publication (before: the next run cleaned those inputs again and published them twice)
+    import pytest
+
+    import flows.run
+    from flows.state import open_journal, state_path
+
+    rng = random.Random(11)
+    raw, out = tmp_path / "raw", tmp_path / "clean"
+    write_jsonl(raw / "day1.jsonl", [record("https://a.example/1", "One", article(rng))])
+    clean_pass(Settings(), raw, out)
+    write_jsonl(raw / "day2.jsonl", [record("https://a.example/2", "Two", article(rng))])
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed while publishing")
+
+    monkeypatch.setattr(flows.run, "publish", crash)
+    with pytest.raises(KeyboardInterrupt):
+        clean_pass(Settings(), raw, out)
+    monkeypatch.undo()
+    assert len(read_feed(out, "articles")) == 1
+    [(interrupted, _)] = open_journal(state_path(out))
+    report = clean_pass(Settings(), raw, out)
+    assert report["recovered_runs"] == [interrupted]
+    assert (report["articles"], report["skipped_already_processed"]) == (0, 2)
+    articles = read_feed(out, "articles")
+    assert sorted(a["url"] for a in articles) == ["https://a.example/1", "https://a.example/2"]
+    assert [a["provenance"]["run_id"] for a in articles if a["url"].endswith("/2")] == [interrupted]
+    assert open_journal(state_path(out)) == [] and not (out / ".staging").exists()
+    assert (out / "runs" / f"{interrupted}.json").exists()
 
 
 def test_a_state_database_from_before_dedup_keeps_what_it_processed(tmp_path):
