@@ -137,7 +137,7 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
     timings: list[tuple[float, str]] = []
     failed = {number: (reason, detail) for number, reason, detail in spec.failed}
     slot = _SLOT
-    memory_capped = slot is not None and spec.page_memory_mb > 0 and _cap_memory(spec.page_memory_mb)
+    memory = _MemoryCap.open(spec.page_memory_mb) if slot is not None else None
     number = -1
     try:
         for rel, start, end, first_line in spec.files:
@@ -153,6 +153,8 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
                 elif slot is None:
                     kind, record = _record_of(item, cleaner, spec.run, spec.page_timeout, spec.page_memory_mb)
                 else:
+                    if memory is not None:
+                        memory.arm()
                     slot[1] = time.monotonic()
                     slot[0] = number
                     kind, record = _record_of(item, cleaner, spec.run, spec.page_timeout, spec.page_memory_mb)
@@ -163,8 +165,8 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
                     manifest.signatures.append(signature_of(record, cleaning.dedup))
                 manifest.outcomes.append((item.sha256, item.source, kind, record.get("reason"), record["id"]))
     finally:
-        if memory_capped:
-            _uncap_memory()
+        if memory is not None:
+            memory.close()
         seen.close()
         manifest.articles_part = path_or_none(articles.close())
         manifest.rejected_part = path_or_none(rejected.close())
@@ -203,25 +205,35 @@ def _failed_record(item: Page | Unreadable, reason: str, detail: str, run: dict[
     return "rejected", rejected_record(item, reason, f"{item.source}: {detail}", run)
 
 
-def _cap_memory(megabytes: int) -> bool:
-    """Cap this process's address space at what it uses now plus `megabytes`, for one batch: an
-    allocation beyond it raises MemoryError in the page that asked for it."""
-    try:
-        with open("/proc/self/statm", "rb") as statm:
-            in_use = int(statm.read().split()[0]) * resource.getpagesize()
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = in_use + megabytes * 1024 * 1024
-        if hard != resource.RLIM_INFINITY:
-            cap = min(cap, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-        return True
-    except (OSError, ValueError):  # no /proc (not Linux): no cap
-        return False
+class _MemoryCap:
+    """The memory cap of a pool process's pages: before each page, the address space is capped at
+    what the process uses then plus run.page_memory_mb (RLIMIT_AS), so an allocation beyond it
+    raises MemoryError in the page that asked for it. 3 µs a page (a pread of /proc/self/statm
+    and a setrlimit)."""
 
+    def __init__(self, fd: int, extra: int):
+        self.fd, self.extra = fd, extra
+        self.hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        self.page = resource.getpagesize()
 
-def _uncap_memory() -> None:
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    @classmethod
+    def open(cls, megabytes: int) -> "_MemoryCap | None":
+        if megabytes <= 0:
+            return None
+        try:
+            return cls(os.open("/proc/self/statm", os.O_RDONLY), megabytes * 1024 * 1024)
+        except OSError:  # no /proc (not Linux): no cap
+            return None
+
+    def arm(self) -> None:
+        cap = int(os.pread(self.fd, 64, 0).split(None, 1)[0]) * self.page + self.extra
+        if self.hard != resource.RLIM_INFINITY:
+            cap = min(cap, self.hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, self.hard))
+
+    def close(self) -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (self.hard, self.hard))
+        os.close(self.fd)
 
 
 # Test hook: with WINNOW_TEST_FAULTS=1, a page whose content holds "WINNOW-FAULT:<kind>" misbehaves
@@ -251,6 +263,9 @@ def _inject_fault(page: Page) -> None:
     elif kind == "exit ":
         os._exit(139)
     elif kind == "segv ":
+        import faulthandler
+
+        faulthandler.disable()  # pytest's traceback dump would only be noise here
         os.kill(os.getpid(), signal.SIGSEGV)
 
 
@@ -338,8 +353,14 @@ class _Worker:
     def exit_code(self) -> int | None:
         if self.process is None:
             return None
-        self.process.join(5)
-        return self.process.exitcode
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            # the executor's own thread may reap the process first: its exit code then appears
+            # on the shared Process object a moment later
+            self.process.join(0.1)
+            if self.process.exitcode is not None:
+                return self.process.exitcode
+        return None
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
