@@ -25,8 +25,24 @@ STEP = "html"
 
 
 # HTML comments dropped at parse time: left in the tree, they cut text nodes apart and
-# trafilatura loses the text after them (half an article on some pages).
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
+# trafilatura loses the text after them (half an article on some pages). huge_tree lifts libxml2's
+# defaults that drop content without an error: text nodes over 10 MB (the article after a huge
+# inline script is lost) and nesting deeper than 256 levels (everything after the 256th unclosed
+# <font> or <div> is lost); inputs are bounded by run.max_input_bytes before they get here.
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False,
+                               huge_tree=True)
+# Even with huge_tree libxml2 stops at 2,048 levels and drops the rest of the page. Such a page is
+# parsed again flattened: the contents of script-like elements removed, block tags turned into
+# paragraph breaks, every other tag dropped (browsers stop nesting at a depth too: Blink at 512).
+_TOO_DEEP = "Excessive depth in document"
+_RAW_TEXT_START = re.compile(r"<(script|style|template|noscript|textarea|svg|math|iframe|!--)", re.IGNORECASE)
+_TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]{0,4096}>")  # bounded: linear on any input
+_BREAKS = re.compile(r"<p>(?:\s*<p>)+")
+_FLAT_KEEP = frozenset("html head body title meta link base br p".split())
+_FLAT_BLOCK = frozenset(
+    "address article aside blockquote center dd details dialog dir div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hgroup hr li main menu nav ol pre section summary table tbody td tfoot th thead tr ul"
+    .split())
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -54,12 +70,35 @@ def _control_reference(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+def _flat_tag(match: re.Match[str]) -> str:
+    name = match.group(2).lower()
+    if name in _FLAT_KEEP:
+        return match.group(0)
+    return "<p>" if name in _FLAT_BLOCK else ""
+
+
+def _flattened(content: str) -> str:
+    """The page with no element left that can nest: for pages nested deeper than libxml2 parses."""
+    kept, position = [], 0
+    while match := _RAW_TEXT_START.search(content, position):  # one scan: an unclosed <script> ends the page
+        kept.append(content[position:match.start()])
+        name = match.group(1)
+        end = re.compile("-->" if name == "!--" else rf"</{name}\s*>", re.IGNORECASE).search(content, match.end())
+        position = end.end() if end else len(content)
+        kept.append(" ")
+    kept.append(content[position:])
+    return _BREAKS.sub("<p>", _TAG.sub(_flat_tag, "".join(kept)))  # a run of breaks is one break
+
+
 def parse_html(content: str) -> lxml.html.HtmlElement | None:
     # lxml refuses a str that still declares its encoding; the text is decoded already.
     content = _INVALID_XML_CHARS.sub("", _XML_DECLARATION.sub("", content, count=1))
     content = _RAW_C1.sub(lambda m: _as_cp1252(ord(m.group(0))), _CONTROL_REFERENCE.sub(_control_reference, content))
     try:
-        return lxml.html.document_fromstring(content, parser=_PARSER)
+        tree = lxml.html.document_fromstring(content, parser=_PARSER)
+        if _TOO_DEEP in str(_PARSER.error_log.last_error or ""):
+            tree = lxml.html.document_fromstring(_flattened(content), parser=_PARSER)
+        return tree
     except (etree.ParserError, ValueError):
         return None
 
