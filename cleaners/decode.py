@@ -27,9 +27,11 @@ _MAGIC = [
     (b"BZh", "bzip2 data"),
     (b"\xfd7zXZ", "xz data"),
 ]
-# windows-1252 is what browsers actually use for pages labelled latin-1.
+# windows-1252 is what browsers actually use for pages labelled latin-1. A meta tag cannot declare
+# UTF-16 or UTF-32 (it was read as ASCII bytes): the HTML standard reads such a page as UTF-8.
 _ALIASES = {"iso-8859-1": "windows-1252", "latin-1": "windows-1252", "latin1": "windows-1252",
             "us-ascii": "windows-1252", "ascii": "windows-1252"}
+_WIDE = ("utf-16", "utf-32", "utf_16", "utf_32", "ucs-2", "ucs2", "unicode")
 
 
 class DecodeError(ValueError):
@@ -42,8 +44,23 @@ def sniff_binary(data: bytes) -> str | None:
         if data.startswith(magic):
             return name
     head = data[:4096]
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not _utf16_order(head):
         return "binary data (NUL bytes)"
+    return None
+
+
+def _utf16_order(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when `head` reads as UTF-16 without a byte order mark: Latin
+    text in UTF-16 has a NUL as the high byte of most characters, always on the same side, and
+    the other side never NUL. Binary data has NULs on both sides."""
+    even, odd = head[0:len(head) & ~1:2], head[1:len(head) & ~1:2]
+    pairs = len(even)
+    if pairs < 8:
+        return None
+    if odd.count(0) >= pairs // 4 and not even.count(0):
+        return "utf-16-le"
+    if even.count(0) >= pairs // 4 and not odd.count(0):
+        return "utf-16-be"
     return None
 
 
@@ -52,7 +69,7 @@ def _declared_charset(data: bytes) -> str | None:
     if not match:
         return None
     name = match.group(1).decode("ascii", "ignore").lower()
-    name = _ALIASES.get(name, name)
+    name = "utf-8" if name.startswith(_WIDE) else _ALIASES.get(name, name)
     try:
         return codecs.lookup(name).name
     except LookupError:
@@ -79,6 +96,8 @@ def decode_bytes(data: bytes, *, html: bool) -> str:
     binary = sniff_binary(data)
     if binary:
         raise DecodeError(f"binary content ({binary}), not a text page")
+    if b"\x00" in data[:4096] and (order := _utf16_order(data[:4096])):
+        return _normalised(data.decode(order, errors="replace"))
     declared = _declared_charset(data) if html else None
     if declared:
         try:
