@@ -2,6 +2,7 @@
 rejection naming the file and the problem. Nothing is skipped silently."""
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import zlib
@@ -99,9 +100,24 @@ def _sha(data: bytes) -> str:
 
 
 def _file_sha(path: Path) -> str:
-    """sha256 of a whole file, read in blocks (a huge file is never held whole)."""
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+    """sha256 of a whole file, read in blocks (a huge file is never held whole); "" when the file
+    cannot be read (it vanished or is not readable: the rejection says so)."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
+def source_name(rel: str) -> str:
+    """The relative path as records show it: a file name that is not UTF-8 (its bytes carried as
+    surrogates by the file system API) has those bytes written as \\xNN, since no record, state row
+    or id can hold a lone surrogate."""
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _read(file: InputFile, gz: bool, limit: int) -> bytes:
@@ -120,11 +136,18 @@ class _TooLarge(Exception):
     pass
 
 
+def _said(exc: Exception) -> str:
+    """An error message for a rejection's detail: one line, bounded (libraries quote the input)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 def read_pages(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
     fmt, gz = kind_of(file.rel)
+    name = source_name(file.rel)
     if fmt is None:
-        yield Unreadable(file.rel, _file_sha(file.path), "unknown", "unsupported_format",
-                         f"{file.rel}: not a supported input (.html, .htm, .txt, .jsonl, .warc, optionally .gz)")
+        yield Unreadable(name, _file_sha(file.path), "unknown", "unsupported_format",
+                         f"{name}: not a supported input (.html, .htm, .txt, .jsonl, .warc, optionally .gz)")
         return
     if fmt == "jsonl":
         yield from _read_jsonl(file, gz, max_bytes)
@@ -135,21 +158,26 @@ def read_pages(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
     try:
         data = _read(file, gz, max_bytes)
     except _TooLarge:
-        yield Unreadable(file.rel, "", fmt, "too_large", f"{file.rel}: more than run.max_input_bytes ({max_bytes})")
+        yield Unreadable(name, "", fmt, "too_large", f"{name}: more than run.max_input_bytes ({max_bytes})")
         return
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        yield Unreadable(file.rel, _file_sha(file.path), fmt, "unreadable", f"{file.rel}: {exc}")
+        yield Unreadable(name, _file_sha(file.path), fmt, "unreadable", f"{name}: {_said(exc)}")
         return
     try:
         text = decode_bytes(data, html=fmt == "html")
     except DecodeError as exc:
-        yield Unreadable(file.rel, _sha(data), fmt, "unreadable", f"{file.rel}: {exc}")
+        yield Unreadable(name, _sha(data), fmt, "unreadable", f"{name}: {_said(exc)}")
         return
-    yield Page(source=file.rel, sha256=_sha(data), format=fmt, content=text, content_type=fmt)
+    if not text or text.isspace():  # isspace stops at the first letter: no cost on a real page
+        what = f"only whitespace ({len(data)} bytes)" if data else "an empty file"
+        yield Unreadable(name, _sha(data), fmt, "empty", f"{name}: {what}, no text")
+        return
+    yield Page(source=name, sha256=_sha(data), format=fmt, content=text, content_type=fmt)
 
 
 def _read_jsonl(file: InputFile, gz: bool, max_bytes: int) -> Iterator[Page | Unreadable]:
     opener = gzip.open if gz else open
+    name, records = source_name(file.rel), 0
     try:
         with opener(file.path, "rb") as handle:
             if file.start:
@@ -160,16 +188,24 @@ def _read_jsonl(file: InputFile, gz: bool, max_bytes: int) -> Iterator[Page | Un
                     break  # the next piece's
                 if isinstance(line, _LongLine):
                     position += line.length
-                    source = f"{file.rel}#{number}"
+                    records += 1
+                    source = f"{name}#{number}"
                     yield Unreadable(source, line.sha256, "jsonl", "too_large",
                                      f"{source}: record of {line.length} bytes, more than run.max_input_bytes ({max_bytes})")
                     continue
+                if position == 0 and line.startswith(codecs.BOM_UTF8):  # JSON forbids it; editors write it
+                    line = line[len(codecs.BOM_UTF8):]
+                    position += len(codecs.BOM_UTF8)
                 position += len(line)
                 if line.strip():
-                    yield _jsonl_record(file.rel, number, line)
+                    records += 1
+                    yield _jsonl_record(name, number, line)
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        yield Unreadable(f"{file.rel}#end", "", "jsonl", "unreadable",
-                         f"{file.rel}: the file breaks off or is corrupt after the records read so far: {exc}")
+        yield Unreadable(f"{name}#end", "", "jsonl", "unreadable",
+                         f"{name}: the file breaks off or is corrupt after the records read so far: {_said(exc)}")
+        return
+    if not records and file.start == 0 and file.end is None:  # a whole file with no record at all
+        yield Unreadable(name, _file_sha(file.path), "jsonl", "empty", f"{name}: no JSON line in the file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,13 +234,15 @@ def _jsonl_record(rel: str, number: int, line: bytes) -> Page | Unreadable:
     try:
         record = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        return Unreadable(source, sha, "jsonl", "unreadable", f"{source}: invalid JSON: {exc}")
+        return Unreadable(source, sha, "jsonl", "unreadable", f"{source}: invalid JSON: {_said(exc)}")
     if not isinstance(record, dict):
         return Unreadable(source, sha, "jsonl", "unreadable", f"{source}: a JSON object per line is expected")
     html = record.get("html")
     body = html if isinstance(html, str) else record.get("text", record.get("content"))
-    if not isinstance(body, str) or not body.strip():
+    if not isinstance(body, str):
         return Unreadable(source, sha, "jsonl", "unreadable", f"{source}: no 'text', 'html' or 'content' string")
+    if not body or body.isspace():
+        return Unreadable(source, sha, "jsonl", "empty", f"{source}: the page's text is empty")
     if "\x00" in body or sniff_binary(body[:64].encode("utf-8", "ignore")):
         return Unreadable(source, sha, "jsonl", "unreadable", f"{source}: the page content is binary")
     is_html = isinstance(html, str) or body.lstrip()[:1] == "<"
@@ -224,16 +262,20 @@ def _read_warc(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
     """Response records of a WARC (gzipped per record or not), read one at a time: a page per HTML
     response, a rejection per other response; requests, metadata and warcinfo are not pages. A
     truncated or corrupt archive ends with a rejection saying so, after the records it did give."""
-    number = 0
+    number, name = 0, source_name(file.rel)
     try:
         with open(file.path, "rb") as handle:
+            if not handle.read(1):
+                yield Unreadable(name, _file_sha(file.path), "warc", "empty", f"{name}: an empty file, no WARC record")
+                return
+            handle.seek(0)
             archive = _CheckedArchive(handle)
             for number, record in enumerate(archive, start=1):
                 if record.format != "warc":  # warcio reads any text as an old ARC file
                     raise _Corrupt(f"record {number} is not a WARC record")
                 if record.rec_type is None or record.rec_headers.get_header("Content-Length") is None:
                     raise _Corrupt(f"the header of record {number} breaks off")
-                item = _warc_response(file.rel, number, record, max_bytes) if record.rec_type == "response" else None
+                item = _warc_response(name, number, record, max_bytes) if record.rec_type == "response" else None
                 if _breaks_off(record):
                     raise _Corrupt(f"record {number} breaks off before its stated length")
                 if item is not None:
@@ -244,11 +286,11 @@ def _read_warc(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
             if handle.read(64).strip(b"\r\n"):
                 raise ArchiveLoadFailed(f"what follows byte {archive.parsed_to} is not a whole WARC record")
     except _Corrupt as exc:  # the record at hand, not given as a page
-        yield Unreadable(f"{file.rel}#{number}", "", "warc", "unreadable",
-                         f"{file.rel}: the archive breaks off or is corrupt: {exc}")
+        yield Unreadable(f"{name}#{number}", "", "warc", "unreadable",
+                         f"{name}: the archive breaks off or is corrupt: {_said(exc)}")
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError, AttributeError) as exc:  # past the last record read
-        yield Unreadable(f"{file.rel}#end", "", "warc", "unreadable",
-                         f"{file.rel}: the archive breaks off or is corrupt after record {number}: {exc}")
+        yield Unreadable(f"{name}#end", "", "warc", "unreadable",
+                         f"{name}: the archive breaks off or is corrupt after record {number}: {_said(exc)}")
 
 
 class _Corrupt(Exception):
@@ -290,6 +332,6 @@ def _warc_response(rel: str, number: int, record, max_bytes: int) -> Page | Unre
     try:
         text = decode_bytes(payload, html=True)
     except DecodeError as exc:
-        return Unreadable(source, sha, "warc", "unreadable", f"{source}: {exc}")
+        return Unreadable(source, sha, "warc", "unreadable", f"{source}: {_said(exc)}")
     return Page(source=source, sha256=sha, format="warc", content=text, content_type="html", url=url,
                 fetched_at=_str(record.rec_headers.get_header("WARC-Date")))
