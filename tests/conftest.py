@@ -18,6 +18,30 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
+def pytest_addoption(parser):
+    parser.addoption("--long", action="store_true", default=False,
+                     help="run the long variants: bigger bad inputs, more hypothesis examples, tests marked long")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "long: slow; runs only with --long")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--long"):
+        return
+    skip = pytest.mark.skip(reason="slow: runs with --long")
+    for item in items:
+        if "long" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def long_run(pytestconfig) -> bool:
+    """True under --long: tests scale their inputs up."""
+    return pytestconfig.getoption("--long")
+
+
 def text_page(text: str, source: str = "page.txt", **extra) -> Page:
     sha = hashlib.sha256(text.encode()).hexdigest()
     return Page(source=source, sha256=sha, format="text", content=text, content_type="text", **extra)
