@@ -207,7 +207,7 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted; nothing was published by the unfinished run")
+        err.print("interrupted; the next run finishes or redoes what this one left unfinished")
         sys.exit(130)
     except SystemExit:
         raise

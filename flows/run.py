@@ -159,6 +159,8 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
                     slot[0] = number
                     kind, record = _record_of(item, cleaner, spec.run, spec.page_timeout, spec.page_memory_mb)
                     slot[0] = -1
+                    if memory is not None:
+                        memory.disarm()  # reading the next record is not the page's
                 timings.append((time.perf_counter() - page_started, item.source))
                 (articles if kind == "article" else rejected).write(record)
                 if kind == "article" and cleaning.dedup.enabled:
@@ -209,7 +211,7 @@ class _MemoryCap:
     """The memory cap of a pool process's pages: before each page, the address space is capped at
     what the process uses then plus run.page_memory_mb (RLIMIT_AS), so an allocation beyond it
     raises MemoryError in the page that asked for it. 3 µs a page (a pread of /proc/self/statm
-    and a setrlimit)."""
+    and two setrlimit calls)."""
 
     def __init__(self, fd: int, extra: int):
         self.fd, self.extra = fd, extra
@@ -231,8 +233,11 @@ class _MemoryCap:
             cap = min(cap, self.hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, self.hard))
 
-    def close(self) -> None:
+    def disarm(self) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (self.hard, self.hard))
+
+    def close(self) -> None:
+        self.disarm()
         os.close(self.fd)
 
 
@@ -429,7 +434,7 @@ class BatchPool:
                     break
                 except FutureTimeout:
                     worker.check(spec)
-                except BaseException:  # noqa: BLE001 - settled below
+                except Exception:  # noqa: BLE001 - settled below
                     break
             outcome = self._settle(worker, future, spec)
             if isinstance(outcome, BatchManifest):

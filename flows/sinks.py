@@ -91,6 +91,9 @@ def publish(staged: Path, target: Path) -> Path:
     recovery of a run that crashed while publishing: a part already moved is left as it is."""
     if not staged.exists() and target.exists():
         return target  # published before a crash
+    if not staged.exists():
+        raise FileNotFoundError(f"{staged}: a staged part of a committed run is missing, so it cannot be published "
+                                f"as {target}; restore it, or delete the state folder and clean again with --reprocess")
     if target.exists():
         raise FileExistsError(f"{target} already exists; a run never overwrites the feed")
     target.parent.mkdir(parents=True, exist_ok=True)

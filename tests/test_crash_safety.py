@@ -196,3 +196,15 @@ def test_5000_pages_killed_at_10_random_moments(tmp_path, request):
     assert lost_and_duplicated(out, golden) == (0, 0)
     assert feed_parts(out) == feed_parts(golden)
     check_feed(out, raw)
+
+
+def test_a_committed_run_whose_staged_parts_were_deleted_stops_with_a_clear_message(tmp_path, corpus):
+    # its inputs are remembered as processed: publishing nothing would lose them without a word
+    import shutil
+
+    raw, settings, _ = corpus
+    out = tmp_path / "clean"
+    killed_at("state_committed", settings, raw, out)
+    shutil.rmtree(out / ".staging")
+    with pytest.raises(FileNotFoundError, match="a staged part of a committed run is missing"):
+        clean_pass(settings, raw, out)
