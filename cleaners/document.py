@@ -5,7 +5,8 @@ Field names of Article, Comment and Rejection follow the feed contract (DESIGN Â
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit
+import re
+from urllib.parse import unquote, urlsplit, urlunsplit
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -108,6 +109,45 @@ def url_key(url: str) -> str:
     return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
+# Credentials in URLs (see README, "Secrets in URLs"): the user:password@ part is dropped; the value
+# of a query, fragment or ;path parameter is replaced by REDACTED when its name (lowercased, "-" read
+# as "_") is one of _SECRET_NAMES, contains one of _SECRET_PARTS, or starts with x_amz_ / x_goog_.
+REDACTED = "REDACTED"
+_SECRET_NAMES = frozenset({"key", "sig", "sid", "auth", "code", "pwd", "pass", "otp", "hash", "ticket", "jwt"})
+_SECRET_PARTS = ("token", "secret", "passw", "signature", "session", "sessid", "credential", "api_key", "apikey",
+                 "access_key", "accesskey", "private", "auth_")
+_MAY_HOLD_SECRETS = re.compile(r"[@?#;]")
+
+
+def _secret_name(name: str) -> bool:
+    name = unquote(name).strip().lower().replace("-", "_")
+    return (name in _SECRET_NAMES or any(part in name for part in _SECRET_PARTS)
+            or name.startswith(("x_amz_", "x_goog_")))
+
+
+def _redact_params(params: str, separator: str) -> str:
+    out = []
+    for param in params.split(separator):
+        name, equals, _ = param.partition("=")
+        out.append(f"{name}={REDACTED}" if equals and _secret_name(name) else param)
+    return separator.join(out)
+
+
+def redact_url(url: str | None) -> str | None:
+    """`url` with its credentials redacted (the rule above); the same string when it holds none."""
+    if not url or not _MAY_HOLD_SECRETS.search(url):  # most URLs: one regex search, no parsing
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not a URL urllib can split: every parameter-like part still redacted
+        return _redact_params(_redact_params(url, "&"), ";")
+    netloc = parts.netloc.rpartition("@")[2]
+    path = ";".join([parts.path.split(";")[0], *(_redact_params(p, ";") for p in parts.path.split(";")[1:])])
+    redacted = urlunsplit((parts.scheme, netloc, path, _redact_params(parts.query, "&"),
+                           _redact_params(parts.fragment, "&")))
+    return url if redacted == urlunsplit(parts) else redacted
+
+
 def stable_id(url: str | None, source: str) -> str:
     """Same page, same id across runs and re-crawls: keyed on the URL when known (as `url_key`
     reads it), else on the source record."""
@@ -134,7 +174,7 @@ def article_record(draft: Draft, run: dict[str, str]) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "id": stable_id(draft.url, page.source),
         "revision": 1,  # the dedup step numbers re-crawls of a page already in the feed
-        "url": draft.url,
+        "url": redact_url(draft.url),
         "site": draft.site,
         "title": draft.title,
         "author": draft.author,
@@ -154,7 +194,7 @@ def rejected_record(
     url: str | None = None,
 ) -> dict[str, Any]:
     url = url or page.url
-    return rejection(stable_id(url, page.source), url, reason, detail, provenance(page, run, removed or []))
+    return rejection(stable_id(url, page.source), redact_url(url), reason, detail, provenance(page, run, removed or []))
 
 
 def rejection(record_id: str, url: str | None, reason: str, detail: str, prov: dict[str, Any],

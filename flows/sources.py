@@ -15,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from cleaners.decode import DecodeError, decode_bytes, sniff_binary
-from cleaners.document import Page
+from cleaners.document import Page, redact_url
 
 PAGE_SUFFIXES = {".html": "html", ".htm": "html", ".txt": "text"}
 RECORD_SUFFIXES = {".jsonl": "jsonl", ".warc": "warc"}
@@ -328,7 +328,8 @@ def _warc_response(rel: str, number: int, record, max_bytes: int) -> Page | Unre
     kind = (record.http_headers.get_header("Content-Type") or "" if record.http_headers else "").lower()
     if not kind.startswith(_HTML_TYPES):
         return Unreadable(source, sha, "warc", "unsupported_format",
-                          f"{source}: {url or 'a response'} is {kind.split(';')[0] or 'of no stated type'}, not HTML")
+                          f"{source}: {redact_url(url) or 'a response'} is {kind.split(';')[0] or 'of no stated type'}, "
+                          "not HTML")
     try:
         text = decode_bytes(payload, html=True)
     except DecodeError as exc:
