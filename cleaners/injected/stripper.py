@@ -10,10 +10,10 @@ from .css import _KIND_PROPS, StyleSheets, hiding_kind
 from .languages import _STOPWORDS, _WORD, _detect
 from .lexicon import _best_hits, _strong_hits, may_match, strong_category
 from .tree import (
-    BLOCK_TAGS, FARM_TAGS, INLINE_TAGS, SKIP_TAGS, _HAS_BLOCK, _LINKS, _SENTENCE, _STYLED, _body, _containers, _exempt,
+    BLOCK_TAGS, FARM_TAGS, INLINE_TAGS, SKIP_TAGS, _HAS_BLOCK, _LINKS, _SENTENCE_PIECE, _STYLED, _body, _containers, _exempt,
     VisibleTexts, _meaningful, _mostly_clean_prose, _set_text, _text_slots,
 )
-from .urls import _own_sites, _site, _split_href, _url_words, href_category
+from .urls import _own_sites, _site, _split_href, _url_words, href_category, hrefs_may_name_spam
 
 STEP = "spam"
 
@@ -145,6 +145,15 @@ class _Stripper:
 
     def _link_share(self, text: str, links) -> float:
         return sum(len(self._anchor_text(a)) for a in links) / max(1, len(text))
+
+    def may_hold_spam(self) -> bool:
+        """False when the passes after the hidden one cannot find anything: every decision they
+        make needs a lexicon phrase in some element's text (a part of the body's text, words
+        intact) or an anchor's title, or a spam word in a link target. Most pages have none."""
+        titles = [title for a in self.body.iter("a") if (title := a.get("title"))]
+        if load_lexicon().any.search(" ".join([self.text(self.body), *titles])):
+            return True
+        return hrefs_may_name_spam(a.get("href") for a in self.body.iter("a"))
 
     # -- pass 1: hidden blocks
 
@@ -305,7 +314,7 @@ class _Stripper:
         if not may_match(text):
             return text
         kept = []
-        for sentence in _SENTENCE.findall(text):
+        for sentence in _SENTENCE_PIECE.findall(text):
             plain = " ".join(sentence.split())
             category = self._sentence_category(plain) if plain else None
             if category and not self._too_big(plain):
@@ -333,7 +342,8 @@ def strip_injected_spam(tree, settings: SpamSettings) -> tuple[list[Removal], in
         return [], 0
     stripper = _Stripper(root, body, settings)
     stripper.strip_hidden()
-    stripper.strip_link_farms()
-    stripper.strip_anchors()
-    stripper.strip_lines()
+    if stripper.may_hold_spam():
+        stripper.strip_link_farms()
+        stripper.strip_anchors()
+        stripper.strip_lines()
     return stripper.removed, stripper.spam_chars

@@ -27,6 +27,9 @@ _HAS_BLOCK = etree.XPath("boolean(descendant::*[%s])" % " or ".join(f"self::{t}"
 _LINKS = etree.XPath(".//a[@href]")
 _STYLED = etree.XPath(".//*[@style or @class or @id]")
 _SENTENCE = re.compile(r"[^.!?。]+(?:[.!?。]+|$)")
+# The same, with stop marks that start the text as a piece of their own: cut into pieces and joined
+# again, a text must come back whole ('. "No free lunch," he said.' after a link keeps its period).
+_SENTENCE_PIECE = re.compile(r"[^.!?。]+(?:[.!?。]+|$)|[.!?。]+")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

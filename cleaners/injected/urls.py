@@ -64,6 +64,19 @@ def href_category(href: str | None) -> str | None:
     return None
 
 
+def hrefs_may_name_spam(hrefs) -> bool:
+    """False when `href_category` finds no category in any of `hrefs`: the same tests, run once
+    over all of them joined (most pages name no spam word in any link)."""
+    splits = [split for href in hrefs if (split := _split_href(href)) is not None]
+    words = " ".join(_URL_WORD.findall(" ".join(f"{host} {path}" for host, path in splits).casefold()))
+    if may_match(words) and strong_category(words):
+        return True
+    pattern, _ = _compact_pattern()
+    segments = [_NOT_WORD.sub("", segment) for host, path in splits
+                for segment in _SEGMENT_SEPARATOR.split(f"{host}/{path}".casefold()) if len(segment) >= COMPACT_MIN]
+    return bool(segments) and pattern.search(" ".join(segments)) is not None
+
+
 def _own_sites(root, body) -> frozenset[str]:
     """The page's own site: canonical, og:url or <base>, else the host most of its absolute links go to."""
     sites = {_site(split[0]) for url in _OWN_URLS(root) if (split := _split_href(str(url))) and split[0]}
