@@ -32,6 +32,8 @@ class RejectThinOrSpam:
             return Drop("spam_page", f"{share:.0%} of the page's text is spam ({', '.join(kinds)})")
         if body_chars == 0:
             return Drop("empty", "no article text left after cleaning")
+        if not any(map(str.isalnum, draft.text)):
+            return Drop("too_short", f"{body_chars} characters of text, none of them a letter or digit")
         if body_chars < self.filters.min_text_chars:
             return Drop("too_short", f"{body_chars} characters of text, fewer than filters.min_text_chars "
                                      f"({self.filters.min_text_chars})")
