@@ -150,8 +150,8 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
                 page_started = time.perf_counter()
                 if number in failed:
                     kind, record = _failed_record(item, *failed[number], spec.run)
-                elif slot is None:
-                    kind, record = _record_of(item, cleaner, spec.run, spec.page_timeout, spec.page_memory_mb)
+                elif slot is None:  # not in a BatchPool process (a Dask worker): no memory cap
+                    kind, record = _record_of(item, cleaner, spec.run, spec.page_timeout)
                 else:
                     if memory is not None:
                         memory.arm()
