@@ -327,9 +327,9 @@ def _warc_response(rel: str, number: int, record, max_bytes: int) -> Page | Unre
         return Unreadable(source, sha, "warc", "too_large", f"{source}: response larger than run.max_input_bytes")
     kind = (record.http_headers.get_header("Content-Type") or "" if record.http_headers else "").lower()
     if not kind.startswith(_HTML_TYPES):
+        what = kind.split(";")[0] or "of no stated type"
         return Unreadable(source, sha, "warc", "unsupported_format",
-                          f"{source}: {redact_url(url) or 'a response'} is {kind.split(';')[0] or 'of no stated type'}, "
-                          "not HTML")
+                          f"{source}: {redact_url(url) or 'a response'} is {what}, not HTML")
     try:
         text = decode_bytes(payload, html=True)
     except DecodeError as exc:

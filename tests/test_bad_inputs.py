@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import random
 import time
 import zlib
@@ -29,6 +30,7 @@ from tests.test_run import read_feed
 
 MB = 1_000_000
 MIB = 1 << 20
+_json = json.dumps
 
 WORDS = (
     "river bridge council harbour ferry morning evening library garden market village school teacher "
@@ -238,8 +240,8 @@ def build(raw: Path, long: bool, write: bool = True) -> Battery:
              "empty", "markup with no text")
     b.reject("bad/comments-only.html", "<html><body>" + "<!-- a comment, not text -->" * 500 + "</body></html>",
              "empty", "HTML comments only")
-    b.reject("bad/style-only.html", "<html><head><style>" + "p{color:red}" * 5000 + "</style></head><body></body></html>",
-             "empty", "a style sheet and no body")
+    b.reject("bad/style-only.html", "<html><head><style>" + "p{color:red}" * 5000 + "</style></head><body></body>"
+             "</html>", "empty", "a style sheet and no body")
     b.reject("bad/spam-only.txt", "\n".join(
         f"casino siteleri {n} deneme bonusu veren siteler bahis siteleri canli casino slot oyna" for n in range(40)),
         "spam_page", "gambling spam lines only")
@@ -311,14 +313,15 @@ def build(raw: Path, long: bool, write: bool = True) -> Battery:
     b.file("mixed/lines.jsonl", data)
     for number, (_, reason) in enumerate(lines, start=1):
         if reason:
-            b.bad.append(Bad(f"mixed/lines.jsonl#{number}", reason, f"JSONL line {number}: {lines[number - 1][0][:40]}"))
+            b.bad.append(Bad(f"mixed/lines.jsonl#{number}", reason, f"JSONL line: {lines[number - 1][0][:40]}"))
         else:
             b.good.append(f"mixed/lines.jsonl#{number}")
     b.bad.append(Bad(f"mixed/lines.jsonl#{len(lines) + 1}", "unreadable", "JSONL line of invalid UTF-8"))
     big_line = (1 << 30) if long else 100 * MB
     b.reject("bad/line-100mb.jsonl", lambda p: write_big_line(p, big_line, prefix=b'{"text": "', suffix=b'"}\n'),
              "too_large", f"a JSONL line of {big_line // MB} MB", source="bad/line-100mb.jsonl#1")
-    cut = gzip.compress(b"".join(b'{"text": ' + _json(article_text(20 + n)).encode() + b"}\n" for n in range(3)), mtime=0)
+    jsonl = b"".join(b'{"text": ' + _json(article_text(20 + n)).encode() + b"}\n" for n in range(3))
+    cut = gzip.compress(jsonl, mtime=0)
     b.file("mixed/truncated.jsonl.gz", cut[: len(cut) - 40])
     b.good += ["mixed/truncated.jsonl.gz#1", "mixed/truncated.jsonl.gz#2"]
     b.bad.append(Bad("mixed/truncated.jsonl.gz#end", "unreadable", "a .jsonl.gz cut off"))
@@ -347,7 +350,8 @@ def build(raw: Path, long: bool, write: bool = True) -> Battery:
     b.reject("bad/bomb.warc.gz", warc_bomb(bomb), "too_large", f"a WARC record inflating to {bomb >> 20} MiB",
              source="bad/bomb.warc.gz#1")
     b.reject("bad/http-bomb.warc", http_gzip_bomb_warc(bomb), "too_large",
-             f"an HTML response with Content-Encoding: gzip inflating to {bomb >> 20} MiB", source="bad/http-bomb.warc#1")
+             f"an HTML response with Content-Encoding: gzip inflating to {bomb >> 20} MiB",
+             source="bad/http-bomb.warc#1")
 
     # --- malformed but readable: each must give an article holding its marker
     deep = "Deep marker: this article sits below libxml2's default nesting limit."
@@ -393,12 +397,6 @@ def build(raw: Path, long: bool, write: bool = True) -> Battery:
         b.recover("odd/attribute-20mb.html", lambda p: p.write_text(article_html(
             52, attr, before='<div data-blob="' + "z" * (20 * MB) + '"></div>')), attr, "a 20 MB attribute value")
     return b
-
-
-def _json(text: str) -> str:
-    import json
-
-    return json.dumps(text)
 
 
 # ---------------------------------------------------------------- the tests

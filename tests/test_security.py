@@ -9,11 +9,9 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import re
 import shutil
 import socket
-import sqlite3
 import time
 from pathlib import Path
 
@@ -48,7 +46,8 @@ def _hostile_raw(raw: Path) -> None:
                                  "html": article_html(900 + n).replace("<title>", f"<title>{title} ")}))
     (raw / "hostile.jsonl").write_text("\n".join(lines) + "\n")
     (raw / "pages").mkdir()
-    for n, name in enumerate(["%2e%2e%2f%2e%2e%2fescape.html", "CON.html", "-rf.txt", "ＣＯＮ.html", " .html", "a;b&c.txt"]):
+    names = ["%2e%2e%2f%2e%2e%2fescape.html", "CON.html", "-rf.txt", "ＣＯＮ.html", " .html", "a;b&c.txt"]
+    for n, name in enumerate(names):
         (raw / "pages" / name).write_text(article_text(950 + n) if name.endswith(".txt") else article_html(950 + n))
 
 
@@ -84,13 +83,14 @@ def test_output_names_never_come_from_page_content_and_stay_in_clean(tmp_path):
 SECRETS = {  # url -> the secret that must not appear anywhere in clean/
     "https://alice:hunter2secret@intranet.example/post/1": "hunter2secret",
     "https://news.example/story?id=7&token=tok3nV4lue9": "tok3nV4lue9",
-    "https://bucket.s3.amazonaws.com/page.html?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240101&X-Amz-Signature=5ig5ig5ig":
-        "AKIAIOSFODNN7EXAMPLE",
+    "https://bucket.s3.amazonaws.com/page.html?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240101"
+    "&X-Amz-Signature=5ig5ig5ig": "AKIAIOSFODNN7EXAMPLE",
     "https://shop.example/item;jsessionid=SESS10N1D?color=red": "SESS10N1D",
     "https://app.example/callback?code=0authC0de&state=abc": "0authC0de",
     "https://blog.example/reset?key=RESETKEY42": "RESETKEY42",
     "https://blog.example/post#access_token=fragmentTok3n&expires=3600": "fragmentTok3n",
-    "https://api.example/feed?api_key=K3Y&apiKey=K3Y2&client_secret=CL13NT&password=PA55&sig=S1G&PHPSESSID=PHP5": "PA55",
+    "https://api.example/feed?api_key=K3Y&apiKey=K3Y2&client_secret=CL13NT&password=PA55&sig=S1G&PHPSESSID=PHP5":
+        "PA55",
 }
 
 
@@ -252,10 +252,11 @@ def test_cleaning_makes_no_network_connection(tmp_path, no_network):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(page, target)
     shutil.copytree(REPO / "raw" / "html", raw / "html")
-    lines = [json.dumps({"url": f"https://remote-{n}.example/post?page={n}", "html": article_html(700 + n,
-                         head=f'<link rel="canonical" href="https://remote-{n}.example/c"><script src="https://cdn.example/x.js">'
-                              f'</script><link rel="stylesheet" href="https://cdn.example/s.css">',
-                         before=f'<img src="https://img.example/{n}.png"><iframe src="https://ads.example/{n}"></iframe>')})
+    remote = ('<link rel="canonical" href="https://remote-{n}.example/c"><script src="https://cdn.example/x.js">'
+              '</script><link rel="stylesheet" href="https://cdn.example/s.css">')
+    embeds = '<img src="https://img.example/{n}.png"><iframe src="https://ads.example/{n}"></iframe>'
+    lines = [json.dumps({"url": f"https://remote-{n}.example/post?page={n}",
+                         "html": article_html(700 + n, head=remote.format(n=n), before=embeds.format(n=n))})
              for n in range(5)]
     (raw / "remote.jsonl").write_text("\n".join(lines) + "\n")
     (raw / "xxe.html").write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "http://evil.example/e">]>'
