@@ -208,3 +208,49 @@ def test_a_committed_run_whose_staged_parts_were_deleted_stops_with_a_clear_mess
     shutil.rmtree(out / ".staging")
     with pytest.raises(FileNotFoundError, match="a staged part of a committed run is missing"):
         clean_pass(settings, raw, out)
+
+
+@pytest.mark.long
+def test_a_growing_feed_killed_once_per_run_over_10_runs(tmp_path, request):
+    # 10 runs of 500 new pages each (copies of earlier pages among them: cross-run duplicates), each
+    # killed once at a random moment of its length and run again: the feed after every run is the
+    # feed of the same 10 runs uninterrupted, so kills land while the feed already holds thousands
+    # of records, and some in the commit and publication of a run
+    if not request.config.getoption("--long", default=False):
+        pytest.skip("slow: runs with --long")
+    import shutil
+
+    source = make_raw(tmp_path / "all", 5000, seed=6)
+    raw, golden, out = tmp_path / "raw", tmp_path / "golden", tmp_path / "clean"
+    raw.mkdir()
+    rng = random.Random(int(os.environ.get("WINNOW_KILL_SEED", "11")))
+    log = []
+    for step in range(10):
+        shutil.copytree(source / f"d{step:02d}", raw / f"d{step:02d}")
+        started = time.monotonic()
+        proc = _winnow(raw, golden)
+        assert proc.wait() == 0, proc.stderr.read()
+        seconds = time.monotonic() - started
+        proc = _winnow(raw, out)
+        delay = rng.uniform(0.5, seconds)
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        wait_for_lock(out)
+        killed, in_feed = proc.returncode, len(feed(out, "articles")) + len(feed(out, "rejected"))
+        proc = _winnow(raw, out)
+        assert proc.wait() == 0, proc.stderr.read()
+        log.append((step, round(delay, 2), round(seconds, 2), killed, in_feed))
+        assert lost_and_duplicated(out, golden) == (0, 0)
+        assert canonical_feed(out) == canonical_feed(golden)
+    print(f"\nkills (run, delay s, golden run s, exit code, records in the feed after the kill): {log}")
+    check_feed(out, raw)
+
+
+def canonical_feed(clean_dir: Path) -> list[str]:
+    """The records of a feed written by several runs, run ids blanked, as sorted lines."""
+    from tests.accounting import canonical
+
+    return canonical(feed(clean_dir, "articles") + feed(clean_dir, "rejected"))
