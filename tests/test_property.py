@@ -154,10 +154,6 @@ def test_arbitrary_bytes_in_any_input_file_give_pages_or_rejections(cleaner, lon
         run_property(long_run, st.tuples(data, st.sampled_from(_NAMES), st.booleans()), check)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="found by the --long property run: cleaners/comments_html/extract.py takes the root <html> "
-                   "for the comment section (class comments-area, a <form> inside) and drop_tree() on the root "
-                   "fails (lxml asserts a parent); in a run the page becomes an `error` record. A section whose "
-                   "element is the root (getparent() is None) must not be taken")
+# found by the --long property run: the root <html> was taken for the comment section
 def test_a_comment_class_on_the_root_element_does_not_break_the_cleaner(cleaner):
     clean(cleaner, "<html class=\x01comments-area\x01><form>", "html")

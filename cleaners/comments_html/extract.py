@@ -40,6 +40,8 @@ def extract_html_comments(tree) -> tuple[list[Comment], list[Removal]]:
     sections += _paragraph_sections(tree, page, [s.element for s in sections])
     sections += _chrome_sections(list(_EMPTY_SECTIONS(tree, page.names)), page, [s.element for s in sections])
     sections += _chrome_sections(list(_SATELLITES(tree, page.names)), page, [s.element for s in sections])
+    # the root element is the page, never its comment section (a stray class on <html>)
+    sections = [s for s in sections if s.element.getparent() is not None]
     sections.sort(key=lambda s: _position(s.element, page))
     del page  # free the element proxies before their subtrees are detached: lxml frees
     # proxies of a detached subtree by walking that subtree, once per proxy
