@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 import shutil
 import socket
@@ -264,6 +265,57 @@ def test_cleaning_makes_no_network_connection(tmp_path, no_network):
     report = clean_pass(Settings(), raw, out, map_batches=inline)
     assert report["articles"] >= 35
     assert no_network == []
+
+
+_GUARD = '''
+import os, socket
+
+def _refuse(name, check=None):
+    def call(*args, **kwargs):
+        if check is not None and not check(*args):
+            return _originals[name](*args, **kwargs)
+        with open(os.environ["WINNOW_NETWORK_LOG"], "a") as log:
+            log.write(f"{os.getpid()} {name} {args[1:]!r}\\n")
+        raise OSError("network use during cleaning: " + name)
+    return call
+
+_inet = lambda sock, *rest: sock.family in (socket.AF_INET, socket.AF_INET6)
+_originals = {"connect": socket.socket.connect, "connect_ex": socket.socket.connect_ex}
+socket.socket.connect = _refuse("connect", _inet)
+socket.socket.connect_ex = _refuse("connect_ex", _inet)
+for _name in ("create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex"):
+    setattr(socket, _name, _refuse(_name))
+'''
+
+
+def test_winnow_clean_and_its_worker_processes_make_no_network_connection(tmp_path):
+    """The CLI as users run it, with its process pool: the guard is installed in every process
+    (sitecustomize), spawned workers included."""
+    import subprocess
+    import sys
+
+    guard = tmp_path / "guard"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(_GUARD)
+    raw = tmp_path / "raw"
+    shutil.copytree(SEEDS_RAW, raw / "seeds")
+    for n in range(4):
+        canonical = f'<link rel="canonical" href="https://remote-{n}.example/c">'
+        (raw / f"page-{n}.html").write_text(article_html(740 + n, head=canonical))
+    log = tmp_path / "network.log"
+    env = {**os.environ, "PYTHONPATH": str(guard), "WINNOW_NETWORK_LOG": str(log)}
+    env.pop("PREFECT_API_URL", None)
+    (tmp_path / "config.yaml").write_text("run:\n  batch_pages: 3\n")  # three batches: the pool's workers clean
+    done = subprocess.run([str(Path(sys.executable).parent / "winnow"), "clean", str(raw), "--out",
+                           str(tmp_path / "clean"), "--workers", "2", "--config", str(tmp_path / "config.yaml")],
+                          env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(read_feed(tmp_path / "clean", "articles")) == 9
+    assert len(list((tmp_path / "clean" / "articles").iterdir())) == 3
+    assert not log.exists(), log.read_text()
+    check = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('example.org', 80))"],
+                           env=env, capture_output=True, text=True, timeout=60)
+    assert check.returncode != 0 and "network use during cleaning" in check.stderr and log.exists()
 
 
 def test_the_guard_does_catch_a_connection(no_network):
