@@ -389,6 +389,12 @@ def build(raw: Path, long: bool, write: bool = True) -> Battery:
     bom_line = "BOM marker: a JSONL file that starts with a byte order mark."
     b.recover("odd/bom.jsonl", b"\xef\xbb\xbf" + b'{"text": ' + _json(article_text(51, bom_line)).encode() + b"}\r\n",
               bom_line, "a JSONL file with a UTF-8 BOM and CRLF line ends", source="odd/bom.jsonl#1")
+    cyrillic = "Кириллица: страница в windows-1251, объявленная как utf-8."
+    b.recover("odd/cp1251-declared-utf8.html", article_html(53, cyrillic).encode("cp1251"), cyrillic,
+              "windows-1251 bytes under a utf-8 meta tag")
+    declared = "XML-declaration marker: the page starts with an XML declaration naming its encoding."
+    b.recover("odd/xml-declaration.html", '<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+              + article_html(54, declared), declared, "an XHTML page starting with <?xml encoding=...?>")
     attr = "Attribute marker: a 20 MB attribute value does not lose the article."
     if long:  # slow (several seconds each)
         b.recover("odd/after-10mb-inline-script.html", lambda p: p.write_text(article_html(
