@@ -144,7 +144,7 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
             file = InputFile(Path(spec.raw_dir) / rel, rel, 0, start, end, first_line)
             for item in read_pages(file, spec.max_input_bytes):
                 number += 1
-                if not spec.reprocess and item.sha256 and item.sha256 in seen:
+                if not spec.reprocess and item.sha256 and (item.sha256, item.source) in seen:
                     manifest.skipped += 1
                     continue
                 page_started = time.perf_counter()

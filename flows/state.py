@@ -1,6 +1,9 @@
 """What earlier runs did, in an embedded SQLite database: clean/state/winnow.sqlite.
 
-- `processed`: every raw record handled, by raw sha256 (a later run skips it);
+- `processed`: every raw record handled, by raw sha256 and place (`source`: file path, and line or
+  record number): a later run skips the same bytes at the same place. The same bytes at another
+  place are cleaned again (an exact copy is then rejected as a duplicate), so that every input
+  record of every run is accounted for in the feed;
 - `articles`, `text_keys`, `lsh`: the kept articles' latest revision, text key and MinHash, and
   their LSH buckets, so a run deduplicates against everything before it;
 - `site_comments`, `site_lines`: which pages of each site carried a comment, how many a line.
@@ -25,16 +28,19 @@ from typing import Iterable
 from cleaners.dedup import Signature
 from cleaners.settings import DedupSettings
 
-SCHEMA_VERSION = 2  # 1: `processed` only
-SCHEMA = """
+SCHEMA_VERSION = 3  # 1: `processed` only; 2: keyed by sha256 alone
+PROCESSED = """
 CREATE TABLE IF NOT EXISTS processed (
-    sha256 TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
     source TEXT NOT NULL,
     outcome TEXT NOT NULL,      -- article | rejected
     reason TEXT,                -- the rejection reason
     record_id TEXT NOT NULL,
-    run_id TEXT NOT NULL
-);
+    run_id TEXT NOT NULL,
+    PRIMARY KEY (sha256, source)
+) WITHOUT ROWID;
+"""
+SCHEMA = PROCESSED + """
 CREATE TABLE IF NOT EXISTS articles (
     num INTEGER PRIMARY KEY,    -- short key for the LSH table
     id TEXT NOT NULL UNIQUE,
@@ -66,25 +72,33 @@ def _connect(db: Path) -> sqlite3.Connection:
     # The index is read at random (LSH buckets): a page cache of up to 128 MB keeps a big state
     # from going to the disk for every lookup. Used as needed, not allocated up front.
     conn.execute("PRAGMA cache_size = -131072")
-    if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version < 2:
         # dedup tables of a development version, shaped otherwise: rebuilt (`processed` is kept)
         conn.executescript("DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS text_keys; DROP TABLE IF EXISTS lsh; "
                            "DROP TABLE IF EXISTS minhashes; DROP TABLE IF EXISTS site_comments; "
-                           f"DROP TABLE IF EXISTS site_lines; PRAGMA user_version = {SCHEMA_VERSION};")
+                           "DROP TABLE IF EXISTS site_lines;")
+    if version < 3 and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'processed'").fetchone():
+        # `processed` keyed by sha256 alone: the same rows, keyed by sha256 and source
+        conn.executescript("BEGIN; ALTER TABLE processed RENAME TO processed_v2;" + PROCESSED +
+                           "INSERT OR IGNORE INTO processed SELECT * FROM processed_v2; DROP TABLE processed_v2; COMMIT;")
+    if version < SCHEMA_VERSION:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     conn.executescript(SCHEMA)
     return conn
 
 
 class SeenInputs:
-    """Read-only view for workers: has this raw record been processed before?"""
+    """Read-only view for workers: has this raw record (these bytes at this place) been processed before?"""
 
     def __init__(self, db: Path):
         self._conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True) if db.exists() else None
 
-    def __contains__(self, sha256: str) -> bool:
+    def __contains__(self, record: tuple[str, str]) -> bool:
+        """`(sha256, source)` in seen."""
         if self._conn is None:
             return False
-        row = self._conn.execute("SELECT 1 FROM processed WHERE sha256 = ?", (sha256,)).fetchone()
+        row = self._conn.execute("SELECT 1 FROM processed WHERE sha256 = ? AND source = ?", record).fetchone()
         return row is not None
 
     def close(self) -> None:

@@ -78,3 +78,40 @@ def test_the_checker_catches_a_lost_record_a_duplicate_and_a_leftover(tmp_path):
     (out / ".staging" / "x").mkdir(parents=True)
     with pytest.raises(AssertionError, match="staged parts left"):
         check_no_leftovers(out)
+
+
+def test_a_copy_of_an_earlier_input_under_another_name_is_accounted_for(tmp_path):
+    # found by the growing-feed crash test: a later run skipped a byte-identical copy of an input
+    # an earlier run had processed (the skip was by sha256 alone), so the copy was in neither folder
+    raw, out = tmp_path / "raw", tmp_path / "clean"
+    shutil.copytree(SEEDS_RAW, raw)
+    clean_pass(Settings(), raw, out)
+    first = sorted(raw.iterdir())[0]
+    shutil.copy(first, raw / "copy-of-the-first.txt")
+    report = clean_pass(Settings(), raw, out)
+    assert (report["skipped_already_processed"], report["rejected_by_reason"]) == (5, {"duplicate": 1})
+    check_feed(out, raw)
+    assert clean_pass(Settings(), raw, out)["skipped_already_processed"] == 6  # and then it is skipped
+
+
+def test_a_state_database_keyed_by_sha256_alone_is_migrated(tmp_path):
+    import sqlite3
+
+    from flows.state import state_path
+
+    raw, out = tmp_path / "raw", tmp_path / "clean"
+    shutil.copytree(SEEDS_RAW, raw)
+    clean_pass(Settings(), raw, out)
+    conn = sqlite3.connect(state_path(out))  # as version 2 left it
+    conn.executescript("ALTER TABLE processed RENAME TO p; CREATE TABLE processed (sha256 TEXT PRIMARY KEY, "
+                       "source TEXT NOT NULL, outcome TEXT NOT NULL, reason TEXT, record_id TEXT NOT NULL, "
+                       "run_id TEXT NOT NULL); INSERT INTO processed SELECT * FROM p; DROP TABLE p; "
+                       "PRAGMA user_version = 2;")
+    conn.close()
+    report = clean_pass(Settings(), raw, out)
+    assert (report["skipped_already_processed"], report["articles"]) == (5, 0)
+    conn = sqlite3.connect(state_path(out))
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("SELECT COUNT(*) FROM processed").fetchone()[0] == 5
+    assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 5  # the dedup index is kept
+    conn.close()
