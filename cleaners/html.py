@@ -103,6 +103,16 @@ def parse_html(content: str) -> lxml.html.HtmlElement | None:
         return None
 
 
+# A script this long is a data blob (an inlined bundle, a state dump), never the page's metadata:
+# htmldate's patterns would read all of it (a 10 MB script: 3.5 s of a page's time).
+HUGE_SCRIPT_CHARS = 1_000_000
+
+
+def drop_huge_scripts(tree: lxml.html.HtmlElement) -> None:
+    for script in [s for s in tree.iter("script") if len(s.text or "") > HUGE_SCRIPT_CHARS]:
+        script.drop_tree()
+
+
 def site_of(url: str | None) -> str | None:
     if not url:
         return None
@@ -122,6 +132,7 @@ class ExtractHtml:
         tree = parse_html(draft.page.content)
         if tree is None:
             return Drop("unreadable", "the HTML could not be parsed")
+        drop_huge_scripts(tree)
         marks = read_markup_dates(tree)  # before our DOM work removes the post's meta line
         section_found = self._strip_tree(tree, draft)
         doc = bare_extraction(

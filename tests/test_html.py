@@ -54,3 +54,15 @@ def test_control_character_references_do_not_empty_the_page(cleaner):
     html = f"<html><body><table><tr><td>{para * 4}<br><br>{para * 3}</td></tr></table></body></html>"
     kind, rec = cleaner.record(html_page(html), RUN)
     assert kind == "article" and "idiots either—they stay" in rec["text"]
+
+
+def test_a_huge_inline_script_is_dropped_before_extraction_and_the_text_after_it_stays():
+    from cleaners.html import HUGE_SCRIPT_CHARS, drop_huge_scripts, parse_html
+
+    blob = "var state = '" + "x" * (HUGE_SCRIPT_CHARS + 1) + "';"
+    tree = parse_html(f"<html><body><script>var small = 1;</script><p>Before</p><script>{blob}</script>"
+                      "After the blob.<p>Last</p></body></html>")
+    drop_huge_scripts(tree)
+    scripts = [s.text for s in tree.iter("script")]
+    assert scripts == ["var small = 1;"]
+    assert "After the blob." in tree.text_content()
