@@ -3,6 +3,7 @@ values are errors that name the file and the key."""
 from __future__ import annotations
 
 import hashlib
+import reprlib
 from pathlib import Path
 from typing import Literal
 
@@ -92,13 +93,18 @@ class ConfigError(Exception):
     """A config problem, already phrased for the user as `file: key: problem`."""
 
 
+_SHORT_REPR = reprlib.Repr()  # Python 3.11's Repr takes no arguments
+_SHORT_REPR.maxlevel, _SHORT_REPR.maxlist, _SHORT_REPR.maxdict = 2, 5, 5
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = 60
+
+
 def _describe(error: dict) -> str:
     key = ".".join(str(part) for part in error["loc"]) or "(top level)"
     if error["type"] == "extra_forbidden":
         return f"{key}: unknown key"
     problem = error["msg"].removeprefix("Value error, ")
     if error["type"] not in ("missing",) and "input" in error and not isinstance(error["input"], dict):
-        problem += f" (got {error['input']!r})"
+        problem += f" (got {_SHORT_REPR.repr(error['input'])})"  # bounded: a YAML alias bomb expands here
     return f"{key}: {problem}"
 
 
