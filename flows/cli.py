@@ -143,7 +143,9 @@ def print_summary(report: dict[str, Any], tracked: bool) -> None:
     if report["records_in"] and report["records_in"] == report["skipped_already_processed"]:
         err.print("No new inputs: every record was processed by an earlier run; nothing new was written "
                   "(--reprocess cleans them again).")
-    err.print(f"Run report: {Path(report['clean_dir']) / 'runs' / (report['run_id'] + '.json')}")
+    err.print(f"Run report: {Path(report['clean_dir']) / 'runs' / (report['run_id'] + '.json')}", soft_wrap=True)
+    if report.get("html_report"):
+        err.print(f"HTML report: {report['html_report']}", soft_wrap=True)
 
 
 @app.command(epilog=EPILOG)

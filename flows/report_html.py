@@ -55,12 +55,17 @@ class RunTally:
         if len(self.samples[reason]) < SAMPLES_PER_REASON and sum(map(len, self.samples.values())) < MAX_SAMPLES:
             self.samples[reason].append(record)
 
+    def removal_rows(self) -> list[dict[str, Any]]:
+        """Counts per step and reason, most characters first: for the run report and artifacts."""
+        keys = sorted(self.removals, key=lambda k: (-self.removed_chars[k], k))
+        return [{"step": step, "reason": reason, "spans": self.removals[(step, reason)],
+                 "pages": self.pages_by_removal[(step, reason)], "chars": self.removed_chars[(step, reason)]}
+                for step, reason in keys]
 
-def read_run_records(clean_dir: Path, parts: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """('articles' | 'rejected', record) for every record of the run's parts, in the order written."""
-    for part in parts:
-        kind = part.split("/", 1)[0]
-        path = clean_dir / part
+
+def read_records(parts: list[tuple[str, Path]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """('articles' | 'rejected', record) for every record of the given parts, in order."""
+    for kind, path in parts:
         opener = gzip.open if path.suffix == ".gz" else open
         with opener(path, "rb") as handle:
             for line in handle:
@@ -68,24 +73,40 @@ def read_run_records(clean_dir: Path, parts: list[str]) -> Iterator[tuple[str, d
                     yield kind, orjson.loads(line)
 
 
-def tally_run(clean_dir: Path, report: dict[str, Any]) -> RunTally:
+def tally_parts(parts: list[tuple[str, Path]]) -> RunTally:
     tally = RunTally()
-    for kind, record in read_run_records(clean_dir, report.get("parts", [])):
+    for kind, record in read_records(parts):
         tally.add(kind, record)
     return tally
 
 
+def published_parts(clean_dir: Path, report: dict[str, Any]) -> list[tuple[str, Path]]:
+    """The (kind, path) of a run's parts, from its run report."""
+    return [(part.split("/", 1)[0], clean_dir / part) for part in report.get("parts", [])]
+
+
 def write_html_report(report: dict[str, Any], clean_dir: Path, settings: Any = None) -> Path:
-    """Write the run's HTML report atomically; returns its path. `settings` (flows.config.Settings)
-    lets sampled pages be cleaned again to show their removals in place."""
-    tally = tally_run(clean_dir, report)
-    samples = _explained_samples(tally, Path(report.get("raw_dir") or "."), settings)
+    """Write the HTML report of a published run (from its run report and parts) atomically."""
+    html_text = render_html(report, tally_parts(published_parts(clean_dir, report)), settings)
     path = report_path(clean_dir, report["run_id"])
     path.parent.mkdir(parents=True, exist_ok=True)
     staged = path.with_name(f".{path.name}.tmp")
-    staged.write_text(render_report(report, tally, samples), encoding="utf-8")
+    staged.write_text(html_text, encoding="utf-8")
     os.replace(staged, path)
     return path
+
+
+def render_html(report: dict[str, Any], tally: RunTally, settings: Any = None) -> str:
+    """The report as one HTML document. With `settings` (flows.config.Settings), sampled pages are
+    cleaned again from their raw files to show their removals in place."""
+    samples = _explained_samples(tally, Path(report.get("raw_dir") or "."), settings)
+    return render_report(report, tally, samples)
+
+
+# Pages rejected before or outside normal cleaning are shown from their record, never cleaned again
+# here: the report is made in the flow's process, without the pool's caps.
+NOT_CLEANED_AGAIN = frozenset({"timeout", "oom", "worker_crash", "error", "unreadable", "too_large",
+                               "unsupported_format"})
 
 
 def _explained_samples(tally: RunTally, raw_dir: Path, settings: Any) -> dict[int, Any]:
@@ -95,24 +116,28 @@ def _explained_samples(tally: RunTally, raw_dir: Path, settings: Any) -> dict[in
     from cleaners import Cleaner
     from cleaners.explain import explain_page
 
+    from .deadline import PageTimeout, page_deadline
     from .explain import ExplainError, load_page, split_spec
 
     cleaner = Cleaner(settings.cleaning())
     explained: dict[int, Any] = {}
     for records in tally.samples.values():
         for record in records:
+            if record.get("reason") in NOT_CLEANED_AGAIN or id(record) in explained:
+                continue
             prov = record["provenance"]
             path, number = split_spec(str(raw_dir / prov["source"]), None)
             try:
                 if not path.is_file() or path.stat().st_size > MAX_SAMPLE_FILE_BYTES:
                     continue
-                page = load_page(path, number, settings.run.max_input_bytes)
-            except (ExplainError, OSError):
+                with page_deadline(settings.run.page_timeout_seconds):
+                    page = load_page(path, number, settings.run.max_input_bytes)
+                    if getattr(page, "sha256", None) != prov["sha256"] or not hasattr(page, "content_type"):
+                        continue  # changed since the run, or unreadable: the record alone is shown
+                    run = {k: prov[k] for k in ("run_id", "pipeline_version", "config_sha256")}
+                    explained[id(record)] = explain_page(cleaner, page, run)
+            except (ExplainError, OSError, PageTimeout, MemoryError):
                 continue
-            if getattr(page, "sha256", None) != prov["sha256"] or not hasattr(page, "content_type"):
-                continue  # changed since the run, or unreadable: the record alone is shown
-            run = {k: prov[k] for k in ("run_id", "pipeline_version", "config_sha256")}
-            explained[id(record)] = explain_page(cleaner, page, run)
     return explained
 
 

@@ -14,6 +14,7 @@ without the crash.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import queue
@@ -48,6 +49,8 @@ from .sinks import (
 )
 from .sources import InputFile, Unreadable, discover, read_pages, split_records
 from .state import SeenInputs, StateIndex, close_journal, open_journal, record_processed, state_path
+
+_LOG = logging.getLogger("flows.run")
 
 try:
     PIPELINE_VERSION = version("winnow")
@@ -543,6 +546,7 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
         report["runner"] = settings.run.runner
         if recovered:
             report["recovered_runs"] = recovered
+        stage_html_report(report, clean_dir, plan, settings)
         plan["report"] = report
         crash_point("staged")
         commit(manifests, clean_dir, run, index, plan)
@@ -587,6 +591,26 @@ def commit(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str],
         record_processed(state_path(clean_dir), rows, journal)
 
 
+def stage_html_report(report: dict[str, Any], clean_dir: Path, plan: dict[str, Any], settings: Settings) -> None:
+    """Count the run's removals per step and reason into its report, and stage its HTML report
+    (flows/report_html.py) to be published with its parts. A report that cannot be made costs a
+    warning, never the run."""
+    from .report_html import render_html, report_path, tally_parts
+
+    staged = clean_dir / STAGING / plan["run_id"] / "run-report.html"
+    try:
+        tally = tally_parts([(part["kind"], clean_dir / part["staged"]) for part in plan["parts"]])
+        report["removed_by_step_reason"] = tally.removal_rows()
+        report["html_report"] = str(report_path(clean_dir, plan["run_id"]))
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_text(render_html(report, tally, settings), encoding="utf-8")
+    except Exception as exc:  # noqa: BLE001 - the feed matters more than its report
+        report["html_report"] = None
+        _LOG.warning("the HTML run report could not be made: %s: %s", type(exc).__name__, exc)
+        return
+    plan["html_report"] = {"staged": staged.relative_to(clean_dir).as_posix(), "path": f"{RUNS}/{plan['run_id']}.html"}
+
+
 def finish_publication(clean_dir: Path, plan: dict[str, Any]) -> None:
     """After the commit point: rename the staged parts into the feed, list them in the manifest,
     write the run report, close the journal row, remove the staging folder. Every step is
@@ -602,6 +626,8 @@ def finish_publication(clean_dir: Path, plan: dict[str, Any]) -> None:
     append_to_manifest(clean_dir, [{key: part[key] for key in ("path", "kind", "run_id", "records")} for part in parts])
     crash_point("manifest")
     write_json_atomic(clean_dir / RUNS / f"{plan['run_id']}.json", plan["report"])
+    if plan.get("html_report"):
+        publish(clean_dir / plan["html_report"]["staged"], clean_dir / plan["html_report"]["path"])
     crash_point("report")
     close_journal(state_path(clean_dir), plan["run_id"])
     shutil.rmtree(clean_dir / STAGING / plan["run_id"], ignore_errors=True)

@@ -110,6 +110,8 @@ def _check_manifest_and_reports(clean_dir: Path, articles: int, rejected: int) -
     for report in reports:
         assert report["records_in"] == report["articles"] + report["rejected"] + report["skipped_already_processed"]
         assert sum(report["rejected_by_reason"].values()) == report["rejected"]
+        html_report = clean_dir / "runs" / f"{report['run_id']}.html"
+        assert html_report.is_file(), f"run {report['run_id']} has no HTML report"
     runs = {p["run_id"] for p in listed}
     assert runs <= {r["run_id"] for r in reports}, "parts of a run that has no run report"
     assert sum(r["articles"] for r in reports) == articles and sum(r["rejected"] for r in reports) == rejected
