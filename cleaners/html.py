@@ -1,6 +1,7 @@
 """HTML pages: one lxml parse, handed to trafilatura for main text, comments and metadata."""
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from .tables import strip_calendar_tables, unwrap_layout_tables
 from .settings import HtmlSettings, SpamSettings
 
 STEP = "html"
+_LOG = logging.getLogger(__name__)
 
 
 # HTML comments dropped at parse time: left in the tree, they cut text nodes apart and
@@ -97,6 +99,7 @@ def parse_html(content: str) -> lxml.html.HtmlElement | None:
     try:
         tree = lxml.html.document_fromstring(content, parser=_PARSER)
         if _TOO_DEEP in str(_PARSER.error_log.last_error or ""):
+            _LOG.warning("markup nested deeper than libxml2's 2,048 levels: parsed again without its nesting")
             tree = lxml.html.document_fromstring(_flattened(content), parser=_PARSER)
         return tree
     except (etree.ParserError, ValueError):

@@ -1,5 +1,6 @@
-"""The Prefect flow: the cleaning pass of flows/run.py with one Prefect task per batch,
-a table artifact of outcomes and a markdown summary. Importable for custom deployments:
+"""The Prefect flow: the cleaning pass of flows/run.py with one Prefect task per batch; table
+artifacts of outcomes and of removals per step and reason, a markdown summary and a link to the
+HTML run report; the libraries' warnings in the flow run's log. Importable for custom deployments:
 
     from flows.clean import clean_flow, run_clean_flow
 
@@ -17,6 +18,7 @@ Where the batches run (run.runner in the config):
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from contextlib import contextmanager
@@ -24,13 +26,14 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
+from prefect.logging.handlers import APILogHandler
 
 from .config import ConfigError, Settings
-from .run import BatchManifest, BatchPool, BatchSpec, clean_batch, clean_pass, worker_count
+from .run import LIBRARY_LOGGERS, BatchManifest, BatchPool, BatchSpec, clean_batch, clean_pass, worker_count
 
 _PROCESS_POOL: BatchPool | None = None  # the flow's pool while a process-runner flow runs
 
@@ -90,7 +93,7 @@ def clean_flow(
         done["pages"] += len(manifest.outcomes) + manifest.skipped
         logger.info("[%d/%d batches] %d pages", done["batches"], total, done["pages"])
 
-    with _process_pool(workers):
+    with _process_pool(workers), _library_logs_to_run_log():
         report = clean_pass(settings, Path(raw_dir), Path(clean_dir), reprocess=reprocess,
                             map_batches=_map_as_tasks, on_batch=log_progress)
     publish_artifacts(report)
@@ -100,6 +103,22 @@ def clean_flow(
         report["skipped_already_processed"],
     )
     return report
+
+
+@contextmanager
+def _library_logs_to_run_log() -> Iterator[None]:
+    """Warnings of the cleaning code and its libraries reach the flow run's log in the Prefect UI:
+    those of the flow's process, and those the workers send back with each batch (flows.pages)."""
+    handler = APILogHandler()
+    handler.setLevel(logging.INFO)
+    loggers = [logging.getLogger(name) for name in LIBRARY_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
 
 
 def _task_runner_is_dask() -> bool:
@@ -193,17 +212,36 @@ def _temporary_server_settings() -> Iterator[None]:
 
 
 def publish_artifacts(report: dict[str, Any]) -> None:
+    """The run's outcome where a Prefect UI user looks: tables of outcomes and of removals per step
+    and reason, a markdown summary, and a link to the HTML run report."""
+    run_id = report["run_id"]
     rows = [{"outcome": "article", "reason": "", "records": report["articles"]}]
     rows += [{"outcome": "rejected", "reason": r, "records": n} for r, n in report["rejected_by_reason"].items()]
     rows += [{"outcome": "skipped", "reason": "already_processed", "records": report["skipped_already_processed"]}]
-    create_table_artifact(key="winnow-outcomes", table=rows, description=f"Outcomes of run {report['run_id']}")
-    create_markdown_artifact(
-        key="winnow-summary",
-        markdown=(
-            f"# Winnow run {report['run_id']}\n\n"
-            f"- records in: {report['records_in']}\n- articles: {report['articles']}\n"
-            f"- rejected: {report['rejected']}\n- skipped (already processed): {report['skipped_already_processed']}\n"
-            f"- time: {report['seconds']} s\n- report: `{report['clean_dir']}/runs/{report['run_id']}.json`\n"
-        ),
-        description="Winnow run summary",
-    )
+    create_table_artifact(key="winnow-outcomes", table=rows, description=f"Outcomes of run {run_id}")
+    removals = report.get("removed_by_step_reason") or []
+    if removals:
+        create_table_artifact(key="winnow-removals", table=removals,
+                              description=f"Removals per step and reason in run {run_id}: spans, pages, characters")
+    html_report = report.get("html_report")
+    if html_report:
+        create_link_artifact(key="winnow-report", link=Path(html_report).resolve().as_uri(),
+                             link_text=f"HTML report of run {run_id}",
+                             description="Counts, charts, slowest pages, and sample pages with their removals marked")
+    create_markdown_artifact(key="winnow-summary", markdown=summary_markdown(report), description="Winnow run summary")
+
+
+def summary_markdown(report: dict[str, Any]) -> str:
+    lines = [
+        f"# Winnow run {report['run_id']}", "",
+        f"- records in: {report['records_in']}", f"- articles: {report['articles']}",
+        f"- rejected: {report['rejected']}", f"- skipped (already processed): {report['skipped_already_processed']}",
+        f"- time: {report['seconds']} s", f"- run report: `{report['clean_dir']}/runs/{report['run_id']}.json`",
+    ]
+    if report.get("html_report"):
+        lines.append(f"- HTML report: [{report['run_id']}.html]({Path(report['html_report']).resolve().as_uri()})")
+    top = (report.get("removed_by_step_reason") or [])[:10]
+    if top:
+        lines += ["", "| step | reason | spans | pages | characters |", "|---|---|---|---|---|"]
+        lines += [f"| {r['step']} | {r['reason']} | {r['spans']} | {r['pages']} | {r['chars']} |" for r in top]
+    return "\n".join(lines) + "\n"

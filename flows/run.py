@@ -24,6 +24,7 @@ import signal
 import time
 import uuid
 from collections import Counter, deque
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -89,6 +90,7 @@ class BatchManifest:
     seconds: float = 0.0
     slowest: list[tuple[float, str]] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)  # of the articles, for the dedup step
+    log: list[str] = field(default_factory=list)  # the libraries' warnings while it ran, with their page
 
 
 SPREAD_BATCHES = 16  # a small run is still cut into this many batches, so every core gets work
@@ -127,8 +129,54 @@ def plan_batches(files: list[InputFile], pages: int, size: int) -> list[list[Inp
 _SLOT: Any = None
 
 
+# The cleaning code and the libraries it calls: their warnings while a batch is cleaned travel
+# back in its manifest to the run's log (the Prefect flow run's log, or stderr), with their page.
+LIBRARY_LOGGERS = ("cleaners", "flows", "trafilatura", "htmldate", "courlan", "justext", "readability")
+BATCH_LOG_LINES = 50
+PAGES_LOG = logging.getLogger("flows.pages")
+
+
+class _BatchLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+        self.dropped = 0
+        self.source = ""  # the page being cleaned
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.lines) < BATCH_LOG_LINES:
+            self.lines.append(f"{self.source}: {record.levelname.lower()} from {record.name}: {record.getMessage()}")
+        else:
+            self.dropped += 1
+
+    @contextmanager
+    def capturing(self) -> Iterator["_BatchLog"]:
+        loggers = [logging.getLogger(name) for name in LIBRARY_LOGGERS]
+        propagate = [logger.propagate for logger in loggers]
+        for logger in loggers:
+            logger.addHandler(self)
+            logger.propagate = False  # the parent logs them once, not each worker on its own
+        try:
+            yield self
+        finally:
+            for logger, saved in zip(loggers, propagate):
+                logger.removeHandler(self)
+                logger.propagate = saved
+
+    def collected(self) -> list[str]:
+        return self.lines + ([f"... and {self.dropped} more warnings in this batch"] if self.dropped else [])
+
+
 def clean_batch(spec: BatchSpec) -> BatchManifest:
     """Clean every record of the batch's files into two staged parts (articles, rejected)."""
+    log = _BatchLog()
+    with log.capturing():
+        manifest = _clean_batch(spec, log)
+    manifest.log = log.collected()
+    return manifest
+
+
+def _clean_batch(spec: BatchSpec, log: _BatchLog) -> BatchManifest:
     started = time.perf_counter()
     cleaning = CleaningSettings.model_validate(spec.cleaning)
     cleaner = Cleaner(cleaning)
@@ -151,6 +199,7 @@ def clean_batch(spec: BatchSpec) -> BatchManifest:
                     manifest.skipped += 1
                     continue
                 page_started = time.perf_counter()
+                log.source = item.source
                 if number in failed:
                     kind, record = _failed_record(item, *failed[number], spec.run)
                 elif slot is None:  # not in a BatchPool process (a Dask worker): no memory cap
@@ -532,6 +581,8 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
     manifests = []
     for manifest in mapper(specs):
         manifests.append(manifest)
+        for line in manifest.log:
+            PAGES_LOG.warning("%s", line)
         if on_batch:
             on_batch(manifest, len(specs))
     manifests.sort(key=lambda m: m.index)

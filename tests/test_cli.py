@@ -80,3 +80,13 @@ def test_an_existing_dask_cluster_without_a_prefect_server_is_refused_with_a_mes
     assert result.returncode == 2, result.stderr
     assert "run.dask_address" in result.stderr and "PREFECT_API_URL" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "out" / "articles").exists()
+
+
+def test_library_warnings_are_printed_with_their_page(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "deep.html").write_text("<html><body>" + "<div>" * 3000 + "<p>" + "A deep article sentence. " * 30
+                                   + "</p></body></html>")
+    result = winnow("clean", raw, "--out", tmp_path / "out", "--quiet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "deep.html: warning from cleaners.html: markup nested deeper than libxml2's 2,048 levels" in result.stderr

@@ -1,4 +1,5 @@
 """The Prefect flow as a tracked flow run, under Prefect's test harness (a temporary server)."""
+import json
 import os
 import subprocess
 import sys
@@ -42,8 +43,16 @@ def test_flow_run_cleans_the_seeds_and_publishes_artifacts(prefect_server, tmp_p
         artifacts = client.read_artifacts()
     batch_runs = [t for t in task_runs if t.flow_run_id == flow_run_id and t.name.startswith("clean-batch")]
     assert len(batch_runs) == report["batches"] == 1
-    keys = {a.key for a in artifacts if a.flow_run_id == flow_run_id}
-    assert {"winnow-outcomes", "winnow-summary"} <= keys
+    mine = {a.key: a for a in artifacts if a.flow_run_id == flow_run_id}
+    assert {"winnow-outcomes", "winnow-removals", "winnow-summary", "winnow-report"} <= set(mine)
+    table = mine["winnow-removals"].data
+    rows = json.loads(table) if isinstance(table, str) else table  # the API returns a table as JSON text
+    removals = {(row["step"], row["reason"]): row["spans"] for row in rows}
+    assert removals[("spam", "spam:gambling_line")] == 2 and removals[("comments", "comment:duplicate")] == 1
+    html_report = Path(report["html_report"])
+    assert html_report.is_file()
+    assert html_report.resolve().as_uri() in mine["winnow-report"].data
+    assert "HTML report" in mine["winnow-summary"].data and "spam:gambling_line" in mine["winnow-summary"].data
     # progress reaches the run's log in the Prefect UI
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
     from prefect.logging.handlers import APILogWorker
@@ -52,6 +61,28 @@ def test_flow_run_cleans_the_seeds_and_publishes_artifacts(prefect_server, tmp_p
     with get_client(sync_client=True) as client:
         logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
     assert any("[1/1 batches] 5 pages" in log.message for log in logs)
+
+
+def test_library_warnings_from_the_workers_reach_the_flow_run_log(prefect_server, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogWorker
+
+    from flows.clean import clean_flow
+    from flows.config import Settings
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    # deeper than libxml2 can nest: cleaners.html warns, in a worker process, and parses it flattened
+    (raw / "deep.html").write_text("<html><body>" + "<div>" * 3000 + "<p>" + "A deep article sentence. " * 30
+                                   + "</p></body></html>")
+    state = clean_flow(raw_dir=str(raw), clean_dir=str(tmp_path / "out"), settings=Settings(), return_state=True)
+    assert state.is_completed() and state.result()["articles"] == 1
+    APILogWorker.drain_all()
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[state.state_details.flow_run_id])))
+    assert any(log.message.startswith("deep.html: warning from cleaners.html: markup nested deeper")
+               for log in logs), [log.message for log in logs]
 
 
 def test_cli_runs_a_tracked_flow_when_a_server_is_configured(prefect_server, tmp_path):
