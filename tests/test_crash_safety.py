@@ -166,6 +166,16 @@ def _winnow(raw: Path, out: Path) -> subprocess.Popen:
                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+def _kill_after(proc, delay: float, out) -> None:
+    """SIGKILL the run's process group after `delay` seconds unless it ended; wait for its lock to go."""
+    try:
+        proc.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    wait_for_lock(out)
+
+
 @pytest.mark.long
 def test_5000_pages_killed_at_10_random_moments(tmp_path, request):
     if not request.config.getoption("--long", default=False):
@@ -183,12 +193,7 @@ def test_5000_pages_killed_at_10_random_moments(tmp_path, request):
     for _ in range(10):
         proc = _winnow(raw, out)
         delay = rng.uniform(0.3, seconds)
-        try:
-            proc.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        wait_for_lock(out)
+        _kill_after(proc, delay, out)
         log.append((round(delay, 2), proc.returncode, len(feed(out, "articles")) + len(feed(out, "rejected"))))
     proc = _winnow(raw, out)
     assert proc.wait() == 0, proc.stderr.read()
@@ -233,12 +238,7 @@ def test_a_growing_feed_killed_once_per_run_over_10_runs(tmp_path, request):
         seconds = time.monotonic() - started
         proc = _winnow(raw, out)
         delay = rng.uniform(0.5, seconds)
-        try:
-            proc.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        wait_for_lock(out)
+        _kill_after(proc, delay, out)
         killed, in_feed = proc.returncode, len(feed(out, "articles")) + len(feed(out, "rejected"))
         proc = _winnow(raw, out)
         assert proc.wait() == 0, proc.stderr.read()

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator  # a dependency of Prefect's, pinned
 from cleaners.records import KNOWN_REASONS, MODELS, REGENERATE, SCHEMA_DIR, schema_files
 from cleaners.records import main as records_main
 from tests.conftest import REPO
+from tests.test_run import read_feed
 
 FOLDERS = {"article": "articles", "rejected": "rejected"}
 
@@ -42,15 +43,6 @@ def test_schema_files_are_valid_json_schema():
         assert all(d["additionalProperties"] is False for d in schema["$defs"].values())
 
 
-def _records(out, folder):
-    records = []
-    for part in sorted((out / folder).glob("*.jsonl*")):
-        opener = gzip.open if part.name.endswith(".gz") else open
-        with opener(part, "rt", encoding="utf-8") as handle:
-            records += [json.loads(line) for line in handle]
-    return records
-
-
 @pytest.fixture(scope="module")
 def seed_run(tmp_path_factory):
     """`winnow clean` on the sample inputs (seed pages, HTML, JSONL with a broken line) plus inputs
@@ -69,7 +61,7 @@ def seed_run(tmp_path_factory):
     out = tmp / "clean"
     result = winnow_clean(raw, out, cwd=tmp)
     assert result.returncode == 0, result.stderr
-    return {name: _records(out, folder) for name, folder in FOLDERS.items()}
+    return {name: read_feed(out, folder) for name, folder in FOLDERS.items()}
 
 
 def test_every_record_of_a_run_is_valid(seed_run):
