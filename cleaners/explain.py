@@ -38,6 +38,7 @@ class Segment:
     fate: str  # kept | removed | comment | left_out (by the extractor) | unmatched (not found again)
     step: str | None = None
     reason: str | None = None
+    continued: bool = False  # the same span as the end of the line before: labelled there
 
 
 @dataclass(slots=True)
@@ -184,6 +185,8 @@ class _Marks:
         for line in self.text.split("\n"):
             end = start + len(line)
             lines.append(self._line_segments(start, end, leftover))
+            if start >= 2 and line and self.owner[start] is not None and self.owner[start] == self.owner[start - 2]:
+                lines[-1][0].continued = True  # the previous line ends in the same span
             start = end + 1
         return lines
 

@@ -133,7 +133,7 @@ def _line_text(segments) -> Text:
     text = Text()
     for seg in segments:
         text.append(seg.text, style=STYLES.get(seg.fate, ""))
-        if seg.fate == REMOVED:
+        if seg.fate == REMOVED and not seg.continued:
             text.append(f" [{seg.step} {seg.reason}]", style="magenta")
         elif seg.fate == LEFT_OUT:
             text.append(" [left out]", style="bright_black italic")

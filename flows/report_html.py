@@ -269,8 +269,8 @@ def _segments_html(line) -> str:
     out = []
     for seg in line:
         if seg.fate == "removed":
-            out.append(f'<del title="{e(seg.step)} {e(seg.reason)}">{e(seg.text)}</del>'
-                       f'<span class="label">{e(seg.reason)}</span>')
+            label = "" if seg.continued else f'<span class="label">{e(seg.reason)}</span>'
+            out.append(f'<del title="{e(seg.step)} {e(seg.reason)}">{e(seg.text)}</del>{label}')
         elif seg.fate == "left_out":
             out.append(f'<span class="left" title="left out by the extractor">{e(seg.text)}</span>')
         elif seg.fate == "comment":

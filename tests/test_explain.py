@@ -121,3 +121,14 @@ def test_explain_unreadable_input_says_why(tmp_path):
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     data = explain_json(binary, cwd=tmp_path)
     assert data["outcome"] == "rejected" and data["reason"] and data["detail"]
+
+
+def test_a_span_over_several_lines_is_labelled_once():
+    hidden = "".join(f"<li><a href='/c/{city}'>{city}</a></li>" for city in ("Atlanta", "Boston", "Chicago", "Denver"))
+    body = "".join(f"<p>Paragraph {i}: the council met on Tuesday to discuss the bridge and its repairs.</p>"
+                   for i in range(8))
+    page = html_page(f"<html><body><ul style='display:none'>{hidden}</ul><article>{body}</article></body></html>")
+    ex = explain_page(Cleaner(CleaningSettings()), page, RUN)
+    removed = [seg for line in ex.lines for seg in line if seg.fate == REMOVED and seg.reason == "hidden:block"]
+    assert [seg.text.strip() for seg in removed] == ["Atlanta", "Boston", "Chicago", "Denver"]
+    assert [seg.continued for seg in removed] == [False, True, True, True]
