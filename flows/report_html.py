@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import html
 import os
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,9 @@ import orjson
 SAMPLES_PER_REASON = 2
 MAX_SAMPLES = 40
 MAX_SAMPLE_FILE_BYTES = 50_000_000  # a sample is cleaned again from its raw file: not from a huge archive
+# Time for cleaning samples again, a share of the run's own time within bounds; the samples left
+# over are shown from their records (their removed spans listed, then the kept text).
+SAMPLE_SECONDS = (0.5, 0.03, 10.0)  # at least, share of the run's seconds, at most
 CHART_BARS = 20
 
 
@@ -98,8 +102,11 @@ def write_html_report(report: dict[str, Any], clean_dir: Path, settings: Any = N
 
 def render_html(report: dict[str, Any], tally: RunTally, settings: Any = None) -> str:
     """The report as one HTML document. With `settings` (flows.config.Settings), sampled pages are
-    cleaned again from their raw files to show their removals in place."""
-    samples = _explained_samples(tally, Path(report.get("raw_dir") or "."), settings)
+    cleaned again from their raw files to show their removals in place, for as long as
+    SAMPLE_SECONDS allows."""
+    least, share, most = SAMPLE_SECONDS
+    budget = min(most, max(least, share * float(report.get("seconds") or 0)))
+    samples = _explained_samples(tally, Path(report.get("raw_dir") or "."), settings, budget)
     return render_report(report, tally, samples)
 
 
@@ -109,10 +116,12 @@ NOT_CLEANED_AGAIN = frozenset({"timeout", "oom", "worker_crash", "error", "unrea
                                "unsupported_format"})
 
 
-def _explained_samples(tally: RunTally, raw_dir: Path, settings: Any) -> dict[int, Any]:
-    """id(record) -> its Explanation, for sampled records whose raw input is still there unchanged."""
+def _explained_samples(tally: RunTally, raw_dir: Path, settings: Any, budget: float) -> dict[int, Any]:
+    """id(record) -> its Explanation, for sampled records whose raw input is still there unchanged,
+    cleaned again until `budget` seconds are spent."""
     if settings is None:
         return {}
+    deadline = time.monotonic() + budget
     from cleaners import Cleaner
     from cleaners.explain import explain_page
 
@@ -123,6 +132,8 @@ def _explained_samples(tally: RunTally, raw_dir: Path, settings: Any) -> dict[in
     explained: dict[int, Any] = {}
     for records in tally.samples.values():
         for record in records:
+            if time.monotonic() > deadline:
+                return explained
             if record.get("reason") in NOT_CLEANED_AGAIN or id(record) in explained:
                 continue
             prov = record["provenance"]

@@ -55,13 +55,17 @@ def test_report_counts_removals_per_step_and_reason(tmp_path):
     assert len(doc.get_element_by_id("slowest").findall(".//tr")) == 1 + len(report["slowest_pages"]) >= 1 + 5
 
 
-def test_samples_show_removed_spans_struck_through_with_their_reason(tmp_path):
+def test_samples_show_removed_spans_struck_through_with_their_reason(tmp_path, monkeypatch):
+    import flows.report_html as report_html
+
+    monkeypatch.setattr(report_html, "SAMPLE_SECONDS", (60.0, 0.0, 60.0))  # every sample cleaned again, however loaded
     report, out = seed_run(tmp_path)
     doc = lxml.html.fromstring(report_path(out, report["run_id"]).read_text())
     samples = doc.get_element_by_id("samples")
     struck = {(d.get("title"), d.text_content()) for d in samples.iter("del")}
     assert ("spam spam:gambling_line", "casino siteleri yeni bahis siteleri deneme bonusu veren siteler") in struck
     assert any(title == "text metadata:byline" for title, _ in struck)
+    assert samples.xpath(".//div[@class='text']//span[@class='comment']"), "comment text marked in place"
     thread = samples.find_class("thread")
     assert thread and "copies collapsed" in thread[0].text_content() or any(
         "comment:duplicate" in t.text_content() for t in thread)
@@ -114,3 +118,15 @@ def test_the_cli_summary_links_the_html_report(tmp_path):
     path = Path(line.removeprefix("HTML report: "))
     path = path if path.is_absolute() else tmp_path / path
     assert path.is_file() and path.suffix == ".html" and path.parent.name == "runs"
+
+
+def test_samples_beyond_the_time_budget_are_shown_from_their_records(tmp_path, monkeypatch):
+    import flows.report_html as report_html
+
+    report, out = seed_run(tmp_path)
+    monkeypatch.setattr(report_html, "SAMPLE_SECONDS", (0.0, 0.0, 0.0))  # nothing is cleaned again
+    samples = lxml.html.fromstring(write_html_report(report, out, Settings()).read_text()).get_element_by_id("samples")
+    marks = ".//div[@class='text']//span[@class='left' or @class='comment' or @class='unmatched']"
+    assert not samples.xpath(marks)  # marks only a page cleaned again has
+    assert lxml.html.fromstring(write_html_report(report, out, None).read_text()).xpath(marks) == []
+    assert any(d.get("title") == "spam spam:gambling_line" for d in samples.iter("del"))
