@@ -25,6 +25,7 @@ MAX_SAMPLE_FILE_BYTES = 50_000_000  # a sample is cleaned again from its raw fil
 # over are shown from their records (their removed spans listed, then the kept text).
 SAMPLE_SECONDS = (0.5, 0.03, 10.0)  # at least, share of the run's seconds, at most
 CHART_BARS = 20
+SAMPLE_PAGE_CHARS = 20_000  # of a sample page's text shown; `winnow explain` shows the rest
 
 
 def report_path(clean_dir: Path, run_id: str) -> Path:
@@ -270,10 +271,26 @@ def _sample_page(record: dict[str, Any], explanation: Any) -> str:
             + (f'rejected: {e(record["reason"])} ({e(record["detail"])})' if "reason" in record else "article")
             + "</div>")
     if explanation is not None:
-        text = "\n".join(_segments_html(line) for line in explanation.lines)
+        text = "\n".join(_segments_html(line) for line in _first_lines(explanation.lines))
+        shown = sum(len(seg.text) for line in _first_lines(explanation.lines) for seg in line)
+        total = sum(len(seg.text) for line in explanation.lines for seg in line)
+        if shown < total:
+            text += (f'\n<span class="meta">… {total - shown} more characters: '
+                     f'winnow explain {e(str(prov["source"]))} shows the whole page</span>')
     else:
         text = _record_only_html(record)
     return head + f'<div class="text">{text}</div>' + _comments_html(record) + "</div>"
+
+
+def _first_lines(lines: list) -> list:
+    """The lines of a sample page up to SAMPLE_PAGE_CHARS: the report stays readable and small."""
+    out, chars = [], 0
+    for line in lines:
+        if chars >= SAMPLE_PAGE_CHARS:
+            break
+        out.append(line)
+        chars += sum(len(seg.text) for seg in line)
+    return out
 
 
 def _segments_html(line) -> str:
@@ -294,10 +311,12 @@ def _segments_html(line) -> str:
 
 
 def _record_only_html(record: dict[str, Any]) -> str:
-    """The raw input is gone or changed: the removed spans, then the kept text."""
+    """The raw input is gone or changed: the removed spans, then the kept text (cut)."""
     removed = "\n".join(f'<del title="{e(r["step"])} {e(r["reason"])}">{e(r["text"])}</del>'
                         f'<span class="label">{e(r["reason"])}</span>' for r in record["provenance"]["removed"])
-    return removed + ("\n\n" if removed else "") + e(record.get("text") or "")
+    text = record.get("text") or ""
+    cut = f"… {len(text) - SAMPLE_PAGE_CHARS} more characters" if len(text) > SAMPLE_PAGE_CHARS else ""
+    return removed + ("\n\n" if removed else "") + e(text[:SAMPLE_PAGE_CHARS]) + (f'\n<span class="meta">{cut}</span>' if cut else "")
 
 
 def _comments_html(record: dict[str, Any]) -> str:

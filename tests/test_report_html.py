@@ -130,3 +130,16 @@ def test_samples_beyond_the_time_budget_are_shown_from_their_records(tmp_path, m
     assert not samples.xpath(marks)  # marks only a page cleaned again has
     assert lxml.html.fromstring(write_html_report(report, out, None).read_text()).xpath(marks) == []
     assert any(d.get("title") == "spam spam:gambling_line" for d in samples.iter("del"))
+
+
+def test_a_long_sample_page_is_cut_and_points_to_explain(tmp_path, monkeypatch):
+    import flows.report_html as report_html
+
+    monkeypatch.setattr(report_html, "SAMPLE_SECONDS", (60.0, 0.0, 60.0))
+    long_page = "A long page title\n" + "".join(f"Paragraph {i} of a very long article about the river, the bridge "
+                                              f"and the council vote that is expected in March.\n" for i in range(800))
+    long_page += "casino siteleri yeni bahis siteleri deneme bonusu veren siteler\n"
+    report, out = seed_run(tmp_path, {"long.txt": long_page})
+    page = report_path(out, report["run_id"]).read_text()
+    assert "more characters: winnow explain long.txt shows the whole page" in page
+    assert "Paragraph 799 of" not in page and "Paragraph 1 of" in page
