@@ -188,6 +188,8 @@ def scale_one(args) -> None:
     from flows.config import Settings
     from flows.run import clean_pass
 
+    if args.tmp:
+        Path(args.tmp).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         raw = Path(tmp) / "raw"
         # generated in another process: its corpus pages must not count in this one's peak RSS
@@ -209,7 +211,9 @@ def part_scale(args) -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         command = [sys.executable, "-m", "bench.throughput", "--part", "scale-one", "--size", str(size),
                    "--kind", args.kind] + (["--tmp", args.tmp] if args.tmp else [])
-        result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=True)
+        result = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+        if result.returncode:
+            sys.exit(f"{size} pages failed:\n{result.stderr[-3000:]}")
         rows.append(json.loads(result.stdout.strip().splitlines()[-1]))
         print(f"  {size} pages done in {rows[-1]['seconds']:.0f} s", file=sys.stderr)
     base = rows[0]["seconds"] / rows[0]["size"]
