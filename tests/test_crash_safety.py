@@ -8,8 +8,8 @@ comes after it, and the next run finishes it (`recover`) or, for a run that neve
 commit point, removes its staged parts and cleans its inputs again.
 
 Deterministic kill points: WINNOW_TEST_CRASH_AT (flows/sinks.py) SIGKILLs the run's process group
-at a named point of the write path. CI: a few hundred small pages, every point. --long: 5,000 pages
-and 10 kills at random moments of real `winnow clean` processes."""
+at a named point of the write path. CI: 300 small pages, every point. --long: every point on 5,000
+pages, and 10 kills at random moments of real `winnow clean` processes on 5,000 pages."""
 from __future__ import annotations
 
 import gzip
@@ -107,9 +107,9 @@ def wait_for_lock(out: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def corpus(tmp_path_factory, request):
     root = tmp_path_factory.mktemp("crash")
-    raw = make_raw(root, 300)
+    raw = make_raw(root, 5000 if request.config.getoption("--long", default=False) else 300)
     settings = Settings.model_validate({"run": {"workers": 2}})
     golden = root / "golden"
     clean_pass(settings, raw, golden)
