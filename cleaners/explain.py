@@ -84,11 +84,13 @@ def explain_page(cleaner: Cleaner, page: Page, run: dict[str, str]) -> Explanati
     if page.url:
         origins["site"] = "the host of the URL"
 
+    before: dict[str, Any] = {key: getattr(page, key, None) for key in ("title", "url")}
+    seen = 0  # removals before this step: steps only append to draft.removed
+
     def observe(step, draft: Draft, result: Draft | Drop) -> None:
+        nonlocal seen
         name = getattr(step, "name", getattr(step, "__name__", "step"))
-        done = {id(t) for t in steps_removed}
-        new = [r for r in draft.removed if id(r) not in done]
-        steps_removed.extend(new)
+        new, seen = draft.removed[seen:], len(draft.removed)
         verdict = result.reason if isinstance(result, Drop) else None
         steps.append(StepTrace(name, len(new), sum(r.chars for r in new), verdict))
         for key in METADATA_FIELDS:
@@ -97,8 +99,6 @@ def explain_page(cleaner: Cleaner, page: Page, run: dict[str, str]) -> Explanati
                 origins[key] = STEP_ORIGINS.get(name, f"the {name} step")
             before[key] = value
 
-    steps_removed: list[Removal] = []
-    before: dict[str, Any] = {key: getattr(page, key, None) for key in ("title", "url")}
     draft, drop = cleaner.clean(page, observe=observe)
     if drop is None:
         outcome, record = "article", article_record(draft, run)
@@ -107,6 +107,11 @@ def explain_page(cleaner: Cleaner, page: Page, run: dict[str, str]) -> Explanati
         record = rejected_record(page, drop.reason, drop.detail, run, draft.removed, draft.url)
     lines, unplaced = mark_page_text(page, draft, record if drop is None else None)
     return Explanation(page.source, page.format, outcome, record, lines, unplaced, steps, origins)
+
+
+def removed_comments(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The comments a record's page lost (reposts, spam, empty ones): its `comment:*` removals."""
+    return [r for r in record["provenance"]["removed"] if r["reason"].startswith("comment:")]
 
 
 def visible_lines(page: Page) -> list[str]:

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cleaners import Cleaner
-from cleaners.explain import COMMENT, KEPT, LEFT_OUT, REMOVED, Explanation, explain_page
+from cleaners.explain import COMMENT, KEPT, LEFT_OUT, REMOVED, Explanation, explain_page, removed_comments
 
 from .config import Settings
 from .sources import InputFile, Unreadable, read_pages
@@ -142,8 +142,7 @@ def _line_text(segments) -> Text:
 
 def _print_comments(result: Explanation, out: Console) -> None:
     comments = result.record.get("comments") or []
-    dropped = [r for r in result.record["provenance"]["removed"]
-               if r["reason"].startswith("comment:") or r["step"] == "comments" and r["reason"].startswith("spam:")]
+    dropped = removed_comments(result.record)
     if not comments and not dropped:
         return
     out.print(Text(f"Comments: {len(comments)} kept, {len(dropped)} removed", style="bold"))

@@ -18,6 +18,8 @@ from typing import Any, Iterator
 
 import orjson
 
+from cleaners.explain import removed_comments
+
 SAMPLES_PER_REASON = 2
 MAX_SAMPLES = 40
 MAX_SAMPLE_FILE_BYTES = 50_000_000  # a sample is cleaned again from its raw file: not from a huge archive
@@ -201,13 +203,10 @@ def _summary(report: dict[str, Any]) -> str:
 
 
 def _removals_section(tally: RunTally) -> str:
-    rows = sorted(tally.removals, key=lambda k: (-tally.removed_chars[k], k))
-    table = "".join(
-        f"<tr><td>{e(step)}</td><td>{e(reason)}</td><td class=n>{tally.removals[(step, reason)]}</td>"
-        f"<td class=n>{tally.pages_by_removal[(step, reason)]}</td><td class=n>{tally.removed_chars[(step, reason)]}</td></tr>"
-        for step, reason in rows)
-    chart = _bar_chart([(f"{reason} ({step})", tally.removed_chars[(step, reason)]) for step, reason in rows],
-                       "characters removed", "bar")
+    rows = tally.removal_rows()
+    table = "".join(f"<tr><td>{e(r['step'])}</td><td>{e(r['reason'])}</td><td class=n>{r['spans']}</td>"
+                    f"<td class=n>{r['pages']}</td><td class=n>{r['chars']}</td></tr>" for r in rows)
+    chart = _bar_chart([(f"{r['reason']} ({r['step']})", r["chars"]) for r in rows], "characters removed", "bar")
     return ('<section id="removals"><h2>Removals by step and reason</h2>'
             + (chart + "<table><tr><th>step</th><th>reason</th><th>spans</th><th>pages</th><th>characters</th></tr>"
                + table + "</table>" if rows else "<p>Nothing was removed.</p>") + "</section>")
@@ -321,7 +320,7 @@ def _record_only_html(record: dict[str, Any]) -> str:
 
 def _comments_html(record: dict[str, Any]) -> str:
     kept = record.get("comments") or []
-    dropped = [r for r in record["provenance"]["removed"] if r["reason"].startswith("comment:")]
+    dropped = removed_comments(record)
     if not kept and not dropped:
         return ""
     items = []

@@ -34,14 +34,14 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import orjson
+
 from cleaners import Cleaner, CleaningSettings
 from cleaners.dedup import Signature, signature_of
 from cleaners.document import Page, rejected_record
 
 from .config import Settings
 from .deadline import PageTimeout, page_deadline
-import orjson
-
 from .dedup import DedupSummary, deduplicate
 from .locking import RunLock
 from .sinks import (
