@@ -46,7 +46,7 @@ from .dedup import DedupSummary, deduplicate
 from .locking import RunLock
 from .sinks import (
     ARTICLES, REJECTED, RUNS, STAGING, PartWriter, append_to_manifest, crash_point, fsync_dir, part_name,
-    path_or_none, publish, write_json_atomic,
+    path_or_none, publish, write_durable, write_json_atomic,
 )
 from .sources import InputFile, Unreadable, discover, read_pages, split_records
 from .state import SeenInputs, StateIndex, close_journal, open_journal, record_processed, state_path
@@ -653,8 +653,7 @@ def stage_html_report(report: dict[str, Any], clean_dir: Path, plan: dict[str, A
         tally = tally_parts([(part["kind"], clean_dir / part["staged"]) for part in plan["parts"]])
         report["removed_by_step_reason"] = tally.removal_rows()
         report["html_report"] = str(report_path(clean_dir, plan["run_id"]))
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_text(render_html(report, tally, settings), encoding="utf-8")
+        write_durable(staged, render_html(report, tally, settings).encode("utf-8"))
     except Exception as exc:  # noqa: BLE001 - the feed matters more than its report
         report["html_report"] = None
         _LOG.warning("the HTML run report could not be made: %s: %s", type(exc).__name__, exc)
@@ -677,8 +676,9 @@ def finish_publication(clean_dir: Path, plan: dict[str, Any]) -> None:
     append_to_manifest(clean_dir, [{key: part[key] for key in ("path", "kind", "run_id", "records")} for part in parts])
     crash_point("manifest")
     write_json_atomic(clean_dir / RUNS / f"{plan['run_id']}.json", plan["report"])
-    if plan.get("html_report"):
-        publish(clean_dir / plan["html_report"]["staged"], clean_dir / plan["html_report"]["path"])
+    html = plan.get("html_report")
+    if html and (clean_dir / html["staged"]).exists():  # derived from the parts: never worth a failed recovery
+        publish(clean_dir / html["staged"], clean_dir / html["path"])
     crash_point("report")
     close_journal(state_path(clean_dir), plan["run_id"])
     shutil.rmtree(clean_dir / STAGING / plan["run_id"], ignore_errors=True)

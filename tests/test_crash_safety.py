@@ -215,6 +215,20 @@ def test_a_committed_run_whose_staged_parts_were_deleted_stops_with_a_clear_mess
         clean_pass(settings, raw, out)
 
 
+def test_a_committed_run_whose_staged_html_report_was_lost_is_still_published(tmp_path, corpus):
+    # the HTML report is derived from the parts: losing it must not stop the recovery of the feed
+    raw, settings, golden = corpus
+    out = tmp_path / "clean"
+    killed_at("state_committed", settings, raw, out)
+    for report in (out / ".staging").rglob("run-report.html"):
+        report.unlink()
+    report = clean_pass(settings, raw, out)
+    assert feed_parts(out) == feed_parts(golden)
+    crashed = report["recovered_runs"][0]
+    assert (out / "runs" / f"{crashed}.json").is_file() and not (out / "runs" / f"{crashed}.html").exists()
+    assert not (out / ".staging").exists()
+
+
 @pytest.mark.long
 def test_a_growing_feed_killed_once_per_run_over_10_runs(tmp_path, request):
     # 10 runs of 500 new pages each (copies of earlier pages among them: cross-run duplicates), each
