@@ -1,86 +1,161 @@
-"""Language of the article text: langdetect, seeded, on a bounded sample."""
+"""Language of the article text: langdetect, seeded, on a bounded sample.
+
+langdetect's Detector is a Python loop over characters and a Python loop over its ~55 languages
+per random draw. Below is the same algorithm on numpy rows of n-gram probabilities, each word's
+n-grams computed once per process: same draws, same arithmetic, langdetect's answers to the last
+bit (tests/test_language.py compares them), at a small part of the cost."""
 from __future__ import annotations
 
+import random
+import re
+
 import numpy as np
-from langdetect import DetectorFactory, detector_factory
+from langdetect import detector_factory
 from langdetect.detector import Detector
-from langdetect.lang_detect_exception import LangDetectException
 from langdetect.utils.ngram import NGram
 
 from .document import Draft, Drop
 from .settings import LanguageSettings
 
 STEP = "language"
+# langdetect's Detector, reimplemented below for speed with its answers kept to the last bit.
+MAX_TEXT_LENGTH = 10_000  # Detector.max_text_length
+N_TRIAL = 7  # Detector.n_trial
 
 
-class ArrayDetector(Detector):
-    """langdetect's Detector, its inner loop on numpy arrays of the ~55 languages instead of Python
-    lists. The arithmetic is the same element by element (sums stay sequential), so the answers
-    and probabilities are langdetect's to the last bit; the detection costs a third."""
+class _NormalChars(dict):
+    """code point -> NGram.normalize(character), for str.translate; filled as characters are met."""
 
-    _word_arrays: dict[str, np.ndarray] = {}  # n-gram -> its language probabilities, as met
-    _normal_chars: dict[str, str] = {}  # character -> NGram.normalize(character), as met
+    def __missing__(self, code: int) -> str:
+        value = self[code] = NGram.normalize(chr(code))
+        return value
 
-    def _extract_ngrams(self):
-        """NGram.add_char and the 1..3-gram lookups of langdetect, inlined, characters normalized once."""
-        known, normal = self.word_lang_prob_map, self._normal_chars
-        result: list[str] = []
-        grams, capital_word = " ", False
-        for ch in self.text:
-            ch = normal.get(ch) or normal.setdefault(ch, NGram.normalize(ch))
-            last = grams[-1]
-            if last == " ":
-                grams, capital_word = " ", False
-                if ch == " ":
-                    continue
-            elif len(grams) >= 3:
-                grams = grams[1:]
-            grams += ch
-            if ch.isupper():
-                capital_word = capital_word or last.isupper()
-            else:
-                capital_word = False
-            if capital_word:
-                continue
-            for n in range(1, len(grams) + 1):
-                gram = grams[-n:]
-                if gram != " " and gram in known:
-                    result.append(gram)
-        return result
 
-    def _init_probability(self):
-        if self.prior_map is not None:
-            return np.array(self.prior_map, dtype=np.float64)
-        return np.full(len(self.langlist), 1.0 / len(self.langlist))
+_NORMAL = _NormalChars()
+_SPACE_RUN = re.compile(" {2,}")
+_LATIN = re.compile("[A-z]")  # langdetect's own test: 'A' <= ch <= 'z'
+# langdetect means ">= U+0300, not Latin Extended Additional" but compares the block's number with
+# its name, so that every character from U+0300 on counts
+_NON_LATIN = re.compile("[\u0300-\U0010ffff]")
+_ACCUMULATE, _MAX = np.add.accumulate, np.maximum.reduce  # the ufuncs, without numpy's Python wrappers
+_WORD_GRAMS_MAX = 50_000  # words remembered per process (their n-grams): bounded on long runs
 
-    def _update_lang_prob(self, prob, word, alpha):
-        if word is None or word not in self.word_lang_prob_map:
-            return False
-        probs = self._word_arrays.get(word)
+
+class _Profiles:
+    """langdetect's profiles: each n-gram's probabilities as an array, as met."""
+
+    def __init__(self) -> None:
+        detector_factory.init_factory()
+        factory = detector_factory._factory
+        self.known = factory.word_lang_prob_map
+        self.langs = factory.langlist
+        self.arrays: dict[str, np.ndarray] = {}
+        self.word_grams: dict[str, list[np.ndarray]] = {}
+
+    def array(self, gram: str) -> np.ndarray:
+        probs = self.arrays.get(gram)
         if probs is None:
-            probs = self._word_arrays[word] = np.array(self.word_lang_prob_map[word], dtype=np.float64)
-        prob *= alpha / self.BASE_FREQ + probs
-        return True
+            probs = self.arrays[gram] = np.array(self.known[gram], dtype=np.float64)
+        return probs
 
-    def _normalize_prob(self, prob):
-        prob /= np.cumsum(prob)[-1]  # cumsum adds in order, as Python's sum() does
-        return prob.max()
 
-    def _sort_probability(self, prob):
-        return super()._sort_probability([float(p) for p in prob])
+_PROFILES: _Profiles | None = None
+
+
+def _profiles() -> _Profiles:
+    global _PROFILES
+    if _PROFILES is None:
+        _PROFILES = _Profiles()
+    return _PROFILES
+
+
+def _prepared(text: str) -> str:
+    """Detector.append and Detector.cleaning_text: URLs and addresses out, Vietnamese normalized,
+    the first 10,000 characters with runs of spaces collapsed; Latin letters dropped from a text
+    mostly in another script."""
+    text = NGram.normalize_vi(Detector.MAIL_RE.sub(" ", Detector.URL_RE.sub(" ", text)))
+    text = _SPACE_RUN.sub(" ", text[:MAX_TEXT_LENGTH])
+    if not text.isascii() and len(_LATIN.findall(text)) * 2 < len(_NON_LATIN.findall(text)):
+        text = _LATIN.sub("", text)
+    return text
+
+
+def _word_grams(word: str, profiles: _Profiles) -> list[np.ndarray]:
+    """NGram.add_char and Detector._extract_ngrams on one word (normalized characters, a space
+    after it when one follows): their buffer starts afresh after every space. The probabilities
+    of each n-gram langdetect knows, in order."""
+    result: list[np.ndarray] = []
+    grams, capital_word, known = " ", False, profiles.known
+    for ch in word:
+        last = grams[-1]
+        if len(grams) >= 3:
+            grams = grams[1:]
+        grams += ch
+        if ch.isupper():
+            capital_word = capital_word or last.isupper()
+        else:
+            capital_word = False
+        if capital_word:
+            continue
+        for n in range(1, len(grams) + 1):
+            gram = grams[-n:]
+            if gram != " " and gram in known:
+                result.append(profiles.array(gram))
+    return result
+
+
+def _ngrams(text: str, profiles: _Profiles) -> list[np.ndarray]:
+    """Detector._extract_ngrams (as probability rows), word by word, each word's computed once per
+    process."""
+    cache, result = profiles.word_grams, []
+    if len(cache) > _WORD_GRAMS_MAX:
+        cache.clear()
+    pieces = text.translate(_NORMAL).split(" ")
+    last = len(pieces) - 1
+    for i, word in enumerate(pieces):
+        if word:
+            key = word + " " if i < last else word
+            grams = cache.get(key)
+            if grams is None:
+                grams = cache[key] = _word_grams(key, profiles)
+            result += grams
+    return result
+
+
+def _probabilities(ngrams: list[np.ndarray], langs: int) -> np.ndarray:
+    """Detector._detect_block's trials, seeded as DetectorFactory.seed = 0 does: the same random
+    draws and the same arithmetic element by element (products in order, sums sequential), so
+    the probabilities are langdetect's to the last bit."""
+    draw = random.Random(0)
+    count = len(ngrams)
+    total = np.zeros(langs)
+    for _ in range(N_TRIAL):
+        weight = (Detector.ALPHA_DEFAULT + draw.gauss(0.0, 1.0) * Detector.ALPHA_WIDTH) / Detector.BASE_FREQ
+        prob = np.full(langs, 1.0 / langs)
+        i = 0
+        while True:
+            prob *= weight + ngrams[draw._randbelow(count)]  # random.choice(ngrams), as langdetect draws
+            if i % 5 == 0:
+                prob /= _ACCUMULATE(prob)[-1]  # (cumsum) adds in order, as Python's sum() does
+                if _MAX(prob) > Detector.CONV_THRESHOLD or i >= Detector.ITERATION_LIMIT:
+                    break
+            i += 1
+        total += prob / N_TRIAL
+    return total
 
 
 def detect(text: str) -> tuple[str | None, float]:
-    """langdetect's best guess and its probability; (None, 0.0) when it finds no features."""
-    DetectorFactory.seed = 0  # langdetect is random otherwise; the same text must give the same answer
-    detector_factory.init_factory()
-    detector = ArrayDetector(detector_factory._factory)
-    detector.append(text)
-    try:
-        best = detector.get_probabilities()[0]
-    except LangDetectException:
+    """langdetect's best guess and its probability (seed 0); (None, 0.0) when it finds no features
+    or no language above its threshold."""
+    profiles = _profiles()
+    ngrams = _ngrams(_prepared(text), profiles)
+    if not ngrams:
         return None, 0.0
-    return best.lang, best.prob
+    total = _probabilities(ngrams, len(profiles.langs))
+    best = int(np.argmax(total))  # the first of equals, as langdetect's stable sort
+    if total[best] <= Detector.PROB_THRESHOLD:
+        return None, 0.0
+    return profiles.langs[best], float(total[best])
 
 
 def detect_language(text: str, settings: LanguageSettings) -> tuple[str | None, float | None]:

@@ -36,6 +36,9 @@ o os as um uma e do da dos das em no na com por para não que se
 class Lexicon:
     strong: dict[str, re.Pattern[str]]  # category -> pattern over its strong phrases
     weak: dict[str, re.Pattern[str]]
+    # the same phrases as prefix trees: whether a category's phrase occurs (search only)
+    strong_search: dict[str, re.Pattern[str]]
+    weak_search: dict[str, re.Pattern[str]]
     any: re.Pattern[str]  # every phrase of every category: most lines match nothing and stop here (search only)
 
 
@@ -73,13 +76,16 @@ def lexicon_phrases() -> dict:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    strong, weak, everything = {}, {}, []
+    strong, weak, strong_search, weak_search, everything = {}, {}, {}, {}, []
     for category, kinds in sorted(lexicon_phrases().items()):
         phrases = {kind: [p for group in kinds[kind].values() for p in group] for kind in ("strong", "weak")}
         strong[category] = _pattern(phrases["strong"])
         weak[category] = _pattern(phrases["weak"])
+        strong_search[category] = _prefix_tree_pattern(phrases["strong"])
+        weak_search[category] = _prefix_tree_pattern(phrases["weak"])
         everything += phrases["strong"] + phrases["weak"]
-    return Lexicon(strong=strong, weak=weak, any=_prefix_tree_pattern(everything))
+    return Lexicon(strong=strong, weak=weak, strong_search=strong_search, weak_search=weak_search,
+                   any=_prefix_tree_pattern(everything))
 
 
 def _covered(pattern: re.Pattern[str], text: str, mask: bytearray) -> int:
@@ -105,6 +111,8 @@ def spam_category(line: str, settings: SpamSettings) -> str | None:
     function_share = sum(t.strip(".,;:!?\"'()") in _FUNCTION_WORDS for t in tokens) / words
     needed = 0.8 if words >= 8 and function_share >= 0.2 else settings.line_coverage
     for category in lex.strong:
+        if not (lex.strong_search[category].search(text) or lex.weak_search[category].search(text)):
+            continue  # no hit of this category: none of the tests below can pass
         mask = bytearray(len(text))
         strong_hits = _covered(lex.strong[category], text, mask)
         weak_hits = _covered(lex.weak[category], text, mask)

@@ -44,3 +44,34 @@ def test_array_detector_gives_langdetects_own_answers_to_the_last_bit():
         DetectorFactory.seed = 0
         best = detect_langs(text)[0]
         assert detect(text) == (best.lang, best.prob)
+
+
+def _langdetects_best(text: str) -> tuple[str | None, float]:
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        found = detect_langs(text)
+    except LangDetectException:  # no features
+        return None, 0.0
+    return (found[0].lang, found[0].prob) if found else (None, 0.0)
+
+
+def test_detector_equals_langdetect_on_mixed_scripts_urls_capitals_and_long_texts():
+    """The edges of langdetect's algorithm: Latin dropped from a text mostly in another script
+    (with its quirk: Latin Extended Additional letters count as another script), URLs and
+    addresses, runs of spaces and line breaks, capitalised words, Vietnamese, the 10,000th
+    character, texts with no feature at all."""
+    import random
+
+    from cleaners.language import detect
+
+    rng = random.Random(3)
+    alphabet = "abcXYZ  \n\té漢字ДжאبĂșțếạ.,!0123http://x.com a@b.de ÀÉÎ"
+    texts = ["ếéếșe Д.ếж", "", "   ", "1234 !!!", "NASA ESA JAXA CNSA ISRO", "Tiếng Việt có dấu và không dấu",
+             "see https://example.com/a?b=c and mail me@example.org now " * 3,
+             ("Der Rat hat beschlossen, neue Radwege anzulegen.  " * 300)[:12_000] + " the end of it all"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200))) for _ in range(400)]
+    for text in texts:
+        assert detect(text) == _langdetects_best(text), text

@@ -41,7 +41,7 @@ def _compact_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 def strong_category(text: str) -> str | None:
     """The first category with a strong phrase in `text` (no coverage test)."""
-    for category, pattern in load_lexicon().strong.items():
+    for category, pattern in load_lexicon().strong_search.items():
         if pattern.search(text):
             return category
     return None

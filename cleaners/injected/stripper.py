@@ -134,8 +134,8 @@ class _Stripper:
             return None  # counterfeit words (outlet, rolex) name honest shops too
         lex = load_lexicon()
         host, path = _url_words(split[0]), _url_words(split[1])
-        in_host = lex.weak[category].search(host) or lex.strong[category].search(host)
-        in_path = lex.weak[category].search(path) or lex.strong[category].search(path)
+        in_host = lex.weak_search[category].search(host) or lex.strong_search[category].search(host)
+        in_path = lex.weak_search[category].search(path) or lex.strong_search[category].search(path)
         return category if in_host or (in_path and coverage >= KEYWORD_LINK_COVERAGE) else None
 
     def _anchor_text(self, a) -> str:
