@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from re import _constants as _sre, _parser as _sre_parse  # to prove _is_bad equal to ftfy's is_bad
+from typing import Any
 
 import ftfy
+from ftfy.badness import BADNESS_RE, is_bad
 
 # Keep curly quotes, full-width forms and the author's normalization form; fix only mojibake,
 # control characters and broken line breaks.
@@ -22,6 +25,11 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 # What ftfy could change on a line: non-ASCII (mojibake), '&' (HTML entities), control characters.
 # Any other line is plain ASCII, which every fix of _FTFY and NFC leave as it is.
 _FTFY_WORK = re.compile(r"[^\t\n\x20-\x25\x27-\x7e]")
+# Of those, what a fix of _FTFY other than the mojibake repair acts on: '&' (unescape_html), C0 and
+# C1 controls, ESC (fix_c1_controls, remove_terminal_escapes, remove_control_chars), line and
+# paragraph separators (fix_line_breaks), surrogates (fix_surrogates), and the characters
+# remove_control_chars drops. The mojibake repair changes nothing on a line ftfy's is_bad passes.
+_FTFY_FIXES = re.compile("[&\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u206a-\u206f\ud800-\udfff\ufeff\ufff9-\ufffc]")
 
 
 def fix_text(text: str) -> str:
@@ -34,7 +42,7 @@ def fix_text(text: str) -> str:
 
 def _ftfy_lines(text: str) -> str:
     """ftfy.fix_text(text, _FTFY), line by line as ftfy itself goes, but plain lines are not
-    handed to it (most lines of most pages: ftfy costs as much as the rest of a text page)."""
+    handed to it (_needs_ftfy)."""
     config, out, pos = _FTFY, [], 0
     while pos < len(text):
         end = text.find("\n", pos) + 1 or len(text)
@@ -42,9 +50,60 @@ def _ftfy_lines(text: str) -> str:
         segment = text[pos:end]
         if config.unescape_html == "auto" and "<" in segment:  # as ftfy: no unescaping from here on
             config = config._replace(unescape_html=False)
-        out.append(ftfy.fix_and_explain(segment, config).text if _FTFY_WORK.search(segment) else segment)
+        out.append(ftfy.fix_and_explain(segment, config).text if _needs_ftfy(segment) else segment)
         pos = end
     return "".join(out)
+
+
+def _needs_ftfy(line: str) -> bool:
+    """False when ftfy would give `line` back as it is: most lines with typographic quotes, dashes
+    or another script are not mojibake, and ftfy costs more than the rest of a text page."""
+    return bool(_FTFY_FIXES.search(line)) or (not line.isascii() and _is_bad(line))
+
+
+def _non_ascii_item(op: Any, av: Any) -> bool:
+    """A regex item that only matches a non-ASCII character."""
+    if op is _sre.LITERAL:
+        return av >= 0x80
+    if op is _sre.IN:
+        return all(o is _sre.LITERAL and a >= 0x80 or o is _sre.RANGE and a[0] >= 0x80 for o, a in av)
+    return False
+
+
+def _badness_window(pattern: re.Pattern[str]) -> int | None:
+    """The widest match of ftfy's BADNESS_RE when every match holds a non-ASCII character and the
+    pattern looks at nothing outside its match but the string's start; None otherwise (another
+    ftfy: then is_bad runs on whole lines)."""
+    tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+    if len(tree) != 1 or tree[0][0] is not _sre.BRANCH:
+        return None
+    for alternative in tree[0][1][1]:
+        items = list(alternative)
+        if any(op in (_sre.ASSERT, _sre.ASSERT_NOT) or op is _sre.AT and av is not _sre.AT_BEGINNING for op, av in items):
+            return None
+        if not any(_non_ascii_item(op, av) for op, av in items):
+            return None
+    return tree.getwidth()[1]
+
+
+_BADNESS_WIDTH = _badness_window(BADNESS_RE)
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _is_bad(line: str) -> bool:
+    """ftfy's is_bad(line), searched only near non-ASCII characters: every match of its pattern
+    holds one and is at most _BADNESS_WIDTH long (search's pos keeps '^' at the line's start)."""
+    width = _BADNESS_WIDTH
+    if width is None:
+        return is_bad(line)
+    windows: list[list[int]] = []  # a match holding position p lies in [p - width + 1, p + width)
+    for run in _NON_ASCII_RUN.finditer(line):
+        start, stop = max(0, run.start() - width + 1), run.end() + width - 1
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = stop
+        else:
+            windows.append([start, stop])
+    return any(BADNESS_RE.search(line, start, stop) for start, stop in windows)
 
 
 def collapse_spaces(line: str) -> str:

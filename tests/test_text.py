@@ -108,6 +108,28 @@ def test_unicode_repair_skips_plain_lines_without_changing_what_ftfy_gives():
     assert fix_text("caf\u00c3\u00a9 ok") == "café ok"
 
 
+def test_mojibake_test_near_non_ascii_characters_equals_ftfys_on_every_line():
+    """_is_bad searches ftfy's pattern only around non-ASCII characters; its '^' alternative
+    ("Ã " at a line's start only) and matches at window edges must come out as ftfy's."""
+    import random
+
+    import ftfy.bad_codecs  # noqa: F401 - registers the sloppy codecs that make the mojibake
+    from ftfy.badness import is_bad
+
+    from cleaners.normalize import _BADNESS_WIDTH, _is_bad
+
+    assert _BADNESS_WIDTH is not None  # proved for this ftfy: else is_bad runs on whole lines (slower)
+    honest = ["“Quoted” text – it’s fine", "Grüße aus Köln, señor", "Москва — столица", "東京は晴れ",
+              "Ã start of line", "no: x Ã start", "a\u00c3 b", "ends in mojibake " * 3 + "caf\u00c3\u00a9"]
+    lines = honest + [t.encode("utf-8").decode(codec, "replace") for t in honest
+                      for codec in ("sloppy-windows-1252", "latin-1", "sloppy-windows-1251", "macroman")]
+    rng = random.Random(1)
+    pool = "abc ,.\tÃÂØÙВГРСŒœ×²³°€“”’–—é\u00a0\x85àµ√±≈‚Ä"
+    lines += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 24))) for _ in range(3000)]
+    assert sum(map(is_bad, lines)) > 300  # the lines do hit the pattern
+    assert [_is_bad(line) for line in lines] == [is_bad(line) for line in lines]
+
+
 def test_comparable_keys_and_collapsed_spaces_are_what_the_character_rules_say():
     import re
     import sys
