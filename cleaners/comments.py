@@ -26,6 +26,7 @@ _HEAD = re.compile(
     rf"(?:{_VERBS})\s*(?P<end>:|\.\.\.|…)?\s*(?:(?:on\s+)?(?P<date2>.{{6,60}}))?",
     re.IGNORECASE,
 )
+_VERB_AFTER_SPACE = re.compile(rf"\s(?:{_VERBS})", re.IGNORECASE)  # every _HEAD match has one: a cheap test first
 _TYPEPAD_FOOTER = re.compile(r"posted by:?\s*(?P<author>.{1,80}?)\s*\|\s*(?P<date>.{6,60})", re.IGNORECASE)
 _THREAD_END = {"chrome:comments_closed", "chrome:comment_form"}
 
@@ -33,7 +34,7 @@ _THREAD_END = {"chrome:comments_closed", "chrome:comment_form"}
 def parse_head(line: str) -> tuple[str, str | None, bool] | None:
     """(author, ISO date or None, numbered) when `line` opens a comment, else None."""
     text = collapse_spaces(line)
-    if not text or len(text) > 140:
+    if not text or len(text) > 140 or not _VERB_AFTER_SPACE.search(text):
         return None
     match = _HEAD.fullmatch(text)
     if not match:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from re import _constants as _sre, _parser as _sre_parse  # to prove _is_bad equal to ftfy's is_bad
 from typing import Any
 
@@ -20,6 +21,7 @@ _FTFY = ftfy.TextFixerConfig(
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")  # _SPACES or _INVISIBLE, but ' '
 
 
 # What ftfy could change on a line: non-ASCII (mojibake), '&' (HTML entities), control characters.
@@ -106,9 +108,11 @@ def _is_bad(line: str) -> bool:
     return any(BADNESS_RE.search(line, start, stop) for start, stop in windows)
 
 
+@lru_cache(maxsize=16_384)  # the steps of a page collapse the same lines again and again
 def collapse_spaces(line: str) -> str:
-    if line.isascii() and "\t" not in line and "  " not in line:  # most lines: nothing to collapse
-        return line.strip()
+    stripped = line.strip()
+    if "  " not in stripped and not _ODD_SPACE.search(stripped):  # most lines: nothing to collapse
+        return stripped
     return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
 
 

@@ -141,3 +141,14 @@ def test_comparable_keys_and_collapsed_spaces_are_what_the_character_rules_say()
     assert comparable("Great   post!! Thanks_a lot, Ünïcode ½ ") == "great post thanks a lot ünïcode 1 2"
     assert collapse_spaces("  plain line  ") == "plain line"
     assert collapse_spaces("tab\there  and\u00a0nbsp\u200b ") == "tab here and nbsp"
+
+
+def test_collapse_spaces_shortcut_gives_what_the_full_rule_gives_for_every_character():
+    import sys
+
+    from cleaners.normalize import _INVISIBLE, _SPACES, collapse_spaces
+
+    special = [c for c in range(sys.maxunicode + 1) if _SPACES.match(chr(c)) or _INVISIBLE.match(chr(c))]
+    for code in [*special, *range(0, sys.maxunicode + 1, 97)]:
+        for line in (f" a{chr(code)}b c ", f"“x”{chr(code)}", f"    {chr(code)} indented{chr(code)}  ", f"{chr(code)}x"):
+            assert collapse_spaces(line) == _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip(), hex(code)
