@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from hashlib import sha1
 from typing import Any, Protocol
 
 import numpy as np
@@ -64,11 +65,14 @@ def minhash(normalized: str, settings: DedupSettings) -> bytes:
         template = MinHash(num_perm=settings.num_perm, seed=1)
         _PERMUTATIONS[settings.num_perm] = (template.permutations, template.scheme)
     permutations, scheme = _PERMUTATIONS[settings.num_perm]
-    words = normalized.split()
+    words = normalized.encode("utf-8").split()  # a normalized text's words hold no whitespace
     n = settings.shingle_words
-    shingles = {" ".join(words[i:i + n]).encode("utf-8") for i in range(max(1, len(words) - n + 1))}
-    sketch = MinHash(num_perm=settings.num_perm, seed=1, permutations=permutations, scheme=scheme)
-    sketch.update_batch(list(shingles))
+    shingles = {b" ".join(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
+    # datasketch's default hash (sha1_hash32: the first 4 bytes of SHA-1, little-endian) of every
+    # shingle at once; called per shingle through Python it cost more than the rest of the sketch
+    hashes = np.frombuffer(b"".join([sha1(s).digest()[:4] for s in shingles]), dtype="<u4").tolist()
+    sketch = MinHash(num_perm=settings.num_perm, seed=1, permutations=permutations, scheme=scheme, hashfunc=int)
+    sketch.update_batch(hashes)
     return sketch.hashvalues.astype(np.uint32).tobytes()
 
 

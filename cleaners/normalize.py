@@ -116,10 +116,10 @@ def collapse_spaces(line: str) -> str:
     return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
 
 
-_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_", for every code point
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # \w is str.isalnum() plus "_", for every code point
 
 
 def comparable(text: str) -> str:
     """A key for 'the same text': case, whitespace and punctuation do not count."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_NOT_ALNUM.sub(" ", text).split())
+    return " ".join(_ALNUM_RUN.findall(text))

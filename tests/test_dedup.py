@@ -36,6 +36,23 @@ def test_similarity_follows_the_share_of_shared_shingles():
     assert similarity(_sig("a", text).minhash, _sig("b", other).minhash) < 0.1
 
 
+def test_minhash_equals_datasketchs_own_so_signatures_stored_by_earlier_runs_still_match():
+    import numpy as np
+    from datasketch import MinHash
+
+    from cleaners.dedup import minhash
+    from cleaners.normalize import comparable
+
+    rng = random.Random(4)
+    texts = ["", "one", "two words", "Grüße aus Köln — 東京は晴れ, Москва", *("\n".join(article(rng)) for _ in range(5))]
+    for text in texts:
+        normalized = comparable(text)
+        words, n = normalized.split(), SETTINGS.shingle_words
+        reference = MinHash(num_perm=SETTINGS.num_perm, seed=1)
+        reference.update_batch([" ".join(words[i:i + n]).encode("utf-8") for i in range(max(1, len(words) - n + 1))])
+        assert minhash(normalized, SETTINGS) == reference.hashvalues.astype(np.uint32).tobytes(), text
+
+
 def test_the_kept_copy_is_earliest_fetched_then_longest_whatever_the_input_order():
     rng = random.Random(2)
     text = "\n".join(article(rng))
