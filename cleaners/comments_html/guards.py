@@ -3,22 +3,41 @@ page without platform markup), and helpers on sets of elements (overlap, outermo
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from .markup import _ARTICLE_PARTS, _HOLDS_ARTICLE, _page_names
+from .markup import _ARTICLE_PARTS, _HOLDS_ARTICLE, _PageNames
 from .render import render_lines
 
 
-@dataclass
 class _Page:
-    text_chars: int
-    order: dict
-    names: str  # every class and id, for _PageQuery: comments_html adds none while it reads the page
+    """What the page was before comments_html changed it. The text length and the element order
+    are read when first asked for, or by settle() before the tree's first change: most pages
+    have no comment section and never need them (each is a walk over the whole tree)."""
+
+    def __init__(self, tree) -> None:
+        self.tree = tree
+        self.names = _PageNames(tree)  # for _PageQuery
+        self._text_chars: int | None = None
+        self._order: dict | None = None
 
     @classmethod
     def of(cls, tree) -> "_Page":
-        order = {el: i for i, el in enumerate(tree.iter())}
-        return cls(text_chars=_visible_chars(tree), order=order, names=_page_names(tree))
+        return cls(tree)
+
+    @property
+    def text_chars(self) -> int:
+        if self._text_chars is None:
+            self._text_chars = _visible_chars(self.tree)
+        return self._text_chars
+
+    @property
+    def order(self) -> dict:
+        if self._order is None:
+            self._order = {el: i for i, el in enumerate(self.tree.iter())}
+        return self._order
+
+    def settle(self) -> None:
+        """Read what the page is now: the tree is about to change."""
+        _ = self.text_chars, self.order  # the properties compute and keep them
 
 
 def _visible_chars(el) -> int:

@@ -130,13 +130,14 @@ def _items_apart(parent) -> bool:
     return not any(kid in holders for kid in parent if _is_marked(kid))
 
 
-def _marked_thread(parent) -> tuple[object, list] | None:
+def _marked_thread(parent, page: _Page) -> tuple[object, list] | None:
     """(container, items) of the thread whose items are the marked children of `parent` and the
     replies nested in them; the container is `parent` or a new div around the run of items."""
     groups = _item_groups([kid for kid in parent if isinstance(kid.tag, str)])
     if not _reader_items(groups) or not any(_is_body_line(line) for group in groups for el in group
                                             for line in render_lines(el)):
         return None  # checked before the tree is changed
+    page.settle()
     _group_items(parent)
     tops = [kid for kid in parent if _is_marked(kid)]
     keys = {_key(kid) for kid in tops}
@@ -177,7 +178,7 @@ def _marked_sections(tree, page: _Page, sections: list[_Section]) -> None:
     for parent in _thread_parents(tree):
         if _overlaps(parent, [s.element for s in sections]) or not _items_apart(parent):
             continue
-        found = _marked_thread(parent)
+        found = _marked_thread(parent, page)
         if found is not None:
             container, items = found
             sections.append(_read_items(MARKED, container, items, page))

@@ -25,17 +25,30 @@ def _xp(expr: str) -> etree.XPath:
 
 
 class _PageQuery:
-    """A whole-page XPath each of whose matches holds one of a few names in its class or id: on a
-    page where no class or id holds one of them it finds nothing, and is not run (each run is a
-    walk over the whole tree)."""
+    """A whole-page XPath each of whose matches holds one of a few names (`names`, a regex) in its
+    own "id class" text, and that tests nothing but the element's own tag, id and class. It is
+    not run as a walk over the whole tree: it is tried on the few elements of the page whose id or
+    class holds a name of some _PageQuery (_PageNames.candidates), in document order."""
+
+    registry: list[re.Pattern[str]] = []  # the names of every _PageQuery: what a candidate holds
 
     def __init__(self, expr: str, names: re.Pattern[str], namespaces: dict | None = None):
         self.xpath = etree.XPath(expr, namespaces=namespaces)
         self.names = names
+        branches = expr.split(" | ")
+        # "//*[test] | //h2[test]" asked of one element: "self::*[test] | self::h2[test]"
+        own = all(b.startswith("//") and "//" not in b[2:] for b in branches)
+        self.own = etree.XPath(f"boolean({' | '.join('self::' + b[2:] for b in branches)})",
+                               namespaces=namespaces) if own else None
+        _PageQuery.registry.append(names)
 
-    def __call__(self, tree, page_names: str) -> list:
-        """The matches in `tree`; `page_names` holds every class and id of the page (_page_names)."""
-        return self.xpath(tree) if self.names.search(page_names) else []
+    def __call__(self, tree, page: "_PageNames") -> list:
+        """The matches in `tree`, the page _PageNames was read from."""
+        if not self.names.search(page.text):
+            return []
+        if self.own is None:
+            return self.xpath(tree)
+        return [el for el, key in page.candidates() if self.names.search(key) and self.own(el)]
 
 
 def _page_query(expr: str) -> _PageQuery:
@@ -46,11 +59,35 @@ def _page_query(expr: str) -> _PageQuery:
 
 
 _CLASSES_AND_IDS = etree.XPath("//@class | //@id", smart_strings=False)
+_NAMED = etree.XPath("//*[@id or @class]")
+_ANY_NAME: list = [0, None]  # (registry size, a regex matching what any registered names match)
 
 
-def _page_names(tree) -> str:
-    """Every class and id value of the page, one a line: what _PageQuery looks for."""
-    return "\n".join(_CLASSES_AND_IDS(tree))
+def _any_name() -> re.Pattern[str]:
+    if _ANY_NAME[0] != len(_PageQuery.registry):
+        alternatives = "|".join(f"(?:{names.pattern})" for names in _PageQuery.registry)
+        _ANY_NAME[:] = [len(_PageQuery.registry), re.compile(alternatives, re.IGNORECASE)]  # a superset of each
+    return _ANY_NAME[1]
+
+
+class _PageNames:
+    """Every class and id value of the page, one a line (`text`: a _PageQuery that finds none of
+    its names there is not tried), and the elements whose id or class holds a name of some
+    _PageQuery (`candidates`, read when first asked for). comments_html gives no element a class
+    or id, and the boxes it makes keep the document order of the elements they hold."""
+
+    def __init__(self, tree) -> None:
+        self.tree = tree
+        self.text = "\n".join(_CLASSES_AND_IDS(tree))
+        self._candidates: list | None = None
+
+    def candidates(self) -> list:
+        """(element, its "id class" text as EXSLT's concat(@id, ' ', @class) gives it), in document order."""
+        if self._candidates is None:
+            any_name = _any_name()
+            keys = ((el, f"{el.get('id') or ''} {el.get('class') or ''}") for el in _NAMED(self.tree))
+            self._candidates = [(el, key) for el, key in keys if any_name.search(key)]
+        return self._candidates
 
 
 def _xps(*exprs: str) -> tuple[etree.XPath, ...]:
