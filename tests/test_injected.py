@@ -325,10 +325,13 @@ def test_visible_texts_read_every_element_as_the_text_xpath_does():
     html = ("<html><head><title>t</title></head><body>lead <div id='a'> one\n two <script>var x</script> tail "
             "<noscript><p>not shown <i>x</i></p></noscript><p>  three <b>four</b>five<!-- c --> six</p></div>"
             "<template><span>nor this</span></template> end <style>p{}</style><ul><li>a</li><li> b </li></ul></body></html>")
-    for path in [None, *sorted(FIXTURES.glob("*.html"))]:
+    for path, filled in [(None, True), (None, False), *((p, True) for p in sorted(FIXTURES.glob("*.html")))]:
         tree = lxml.html.document_fromstring(path.read_text(encoding="utf-8") if path else html)
         body = tree.find("body")
         texts = VisibleTexts(body)
+        assert texts(body) == _text(body)  # read alone, as the hidden pass and the page gate do
+        if filled:
+            texts.fill()
 
         def same():
             elements = [el for el in body.iter() if isinstance(el.tag, str)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..spam import lexicon_phrases, load_lexicon
+from ..spam import _alternation, lexicon_phrases, load_lexicon
 
 COMPACT_MIN = 8  # strong phrases this long are also matched inside host names ("slotgacor88")
 _WORDS = re.compile(r"\w+")
@@ -37,6 +37,19 @@ def may_match(text: str) -> bool:
 def _compact_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     categories = {c: category for category, cs in _compact_phrases().items() for c in cs}
     return re.compile("|".join(sorted(map(re.escape, categories), key=len, reverse=True))), categories
+
+
+@lru_cache(maxsize=1)
+def _compact_search() -> re.Pattern[str]:
+    """_compact_pattern's phrases as a prefix tree: whether one occurs (search only; which one is
+    found first can differ)."""
+    tree: dict = {}
+    for phrase in sorted(_compact_pattern()[1]):
+        node = tree
+        for ch in phrase:
+            node = node.setdefault(re.escape(ch), {})
+        node[""] = {}
+    return re.compile(_alternation(tree))
 
 
 def strong_category(text: str) -> str | None:

@@ -343,6 +343,7 @@ def strip_injected_spam(tree, settings: SpamSettings) -> tuple[list[Removal], in
     stripper = _Stripper(root, body, settings)
     stripper.strip_hidden()
     if stripper.may_hold_spam():
+        stripper.text.fill()
         stripper.strip_link_farms()
         stripper.strip_anchors()
         stripper.strip_lines()

@@ -39,19 +39,26 @@ def _text(el) -> str:
 
 
 class VisibleTexts:
-    """`_text` of the elements of one page's body, all computed in one walk (children before
-    parents, each from its children's): the passes ask for the text of nested blocks again and
-    again, and one XPath per element re-reads every text node below it and its ancestors. A
-    change to the tree is reported (`removing`, `changed`) and only the texts it touches are
-    computed again."""
+    """`_text` of the elements of one page's body. Before fill() each is read when asked for (one
+    XPath: the hidden pass and the page gate ask for a few); fill() computes all of them in one
+    walk (children before parents, each from its children's), for the passes that ask for the
+    text of nested blocks again and again. A change to the tree is reported (`removing`,
+    `changed`) and only the texts it touches are computed again."""
 
     def __init__(self, body):
-        self.texts = _texts_below(body)
+        self.body = body
+        self.texts: dict = {}
+        self.filled = False
+
+    def fill(self) -> None:
+        if not self.filled:
+            self.texts.update(_texts_below(self.body))  # what is known already is the same
+            self.filled = True
 
     def __call__(self, el) -> str:
         text = self.texts.get(el)
-        if text is None:  # outside the body, or cut off from it
-            text = self.texts[el] = _text(el)
+        if text is None:  # not read yet, outside the body, or cut off from it
+            text = self.texts[el] = _text(el) if isinstance(el.tag, str) else ""  # a comment's text is no page text
         return text
 
     def removing(self, el) -> None:
@@ -61,8 +68,13 @@ class VisibleTexts:
             self.texts.pop(inner, None)
 
     def changed(self, el) -> None:
-        """After the text or the children of `el` changed: it and its ancestors are read again."""
+        """After the text or the children of `el` changed: it and its ancestors are read again
+        (before fill(): when next asked for)."""
         chain = [el, *el.iterancestors()]
+        if not self.filled:
+            for node in chain:
+                self.texts.pop(node, None)
+            return
         hidden = [False] * len(chain)  # inside a skipped element (script, noscript, ...)
         inside = False
         for i in range(len(chain) - 1, -1, -1):

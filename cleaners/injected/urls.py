@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from .lexicon import COMPACT_MIN, _compact_pattern, may_match, strong_category
+from .lexicon import COMPACT_MIN, _compact_pattern, _compact_search, may_match, strong_category
 from .tree import _LINKS
 
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"})
@@ -19,6 +19,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _OWN_URLS = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content | //base/@href")
 
 
+@lru_cache(maxsize=8192)  # menus and footers repeat their targets; the spam passes split each href more than once
 def _split_href(href: str | None) -> tuple[str, str] | None:
     """(host, path and query) of a link target, decoded; None when it is no URL."""
     if not href:
@@ -71,10 +72,9 @@ def hrefs_may_name_spam(hrefs) -> bool:
     words = " ".join(_URL_WORD.findall(" ".join(f"{host} {path}" for host, path in splits).casefold()))
     if may_match(words) and strong_category(words):
         return True
-    pattern, _ = _compact_pattern()
     segments = [_NOT_WORD.sub("", segment) for host, path in splits
                 for segment in _SEGMENT_SEPARATOR.split(f"{host}/{path}".casefold()) if len(segment) >= COMPACT_MIN]
-    return bool(segments) and pattern.search(" ".join(segments)) is not None
+    return bool(segments) and _compact_search().search(" ".join(segments)) is not None
 
 
 def _own_sites(root, body) -> frozenset[str]:
