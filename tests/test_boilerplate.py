@@ -169,3 +169,28 @@ def test_archive_and_category_widgets_go_but_a_bibliography_stays():
              "Closing paragraph.", "Orientalism (1978)", "Covering Islam (1981)", "Culture and Imperialism (1993)",
              "Apples (3)", "Then the archive:", "November 2009", "October 2009", "September 2009", "In March 2009 we moved."]
     assert counted_entry_runs(lines) == {1, 2, 3, 4, 11, 12, 13}
+
+
+def test_one_pattern_for_all_chrome_lines_gives_the_first_reason_in_order():
+    """chrome_reason tries every CHROME_LINES pattern in one fullmatch: the reason must be the one
+    the patterns give tried one by one, in order, on lines of every seed page and fixture."""
+    from pathlib import Path
+
+    from cleaners.boilerplate import _EDGE_SEPARATORS, CHROME_LINES
+    from cleaners.normalize import collapse_spaces
+    from tests.conftest import SEEDS_RAW
+
+    fixtures = Path(__file__).parent / "fixtures"
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(SEEDS_RAW.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(fixtures.rglob("*.html"))]
+    lines = {line for text in texts for line in text.split("\n")}
+    found = 0
+    for line in sorted(lines):
+        collapsed = collapse_spaces(line)
+        text = collapsed.strip(_EDGE_SEPARATORS) or collapsed
+        expected = next((r for r, p in CHROME_LINES.items() if p.fullmatch(text)), None) if len(text) <= 300 else None
+        found += expected is not None
+        assert chrome_reason(line) in (expected, "chrome:newsletter" if expected is None else expected), line
+        if expected:
+            assert chrome_reason(line) == expected, line
+    assert found >= 10
