@@ -60,3 +60,21 @@ def test_an_updated_time_element_is_not_a_publication_date():
 def test_a_tag_cloud_is_not_the_posts_tags():
     cloud = "".join(f'<a rel="tag" href="/tag/t{i}/">t{i}</a>' for i in range(40))
     assert _marks(f"<html><body><p>x</p><div class='widget'>{cloud}</div></body></html>").tags == []
+
+
+def test_an_updated_line_is_found_in_any_case_the_pattern_accepts():
+    # the whole page's text is searched lowered first: capitals, and the letters re.IGNORECASE
+    # folds to ASCII (dotless ı, long ſ), must not be lost there
+    for line in ("LAST UPDATED: 3 June 2020", "Last modıfied: 3 June 2020", "Reviſed on 3 June 2020"):
+        assert _marks(f"<html><body><p>x</p><p>{line}</p></body></html>").modified == {"2020-06-03"}, line
+    assert _marks("<html><body><p>Posted 3 June 2020</p></body></html>").modified == set()
+
+
+def test_stated_publication_dates_keep_page_order():
+    # correct_published takes the first: meta and itemprop values interleave as the page has them
+    marks = _marks('<html><head><meta property="article:published_time" content="2018-01-01"></head><body>'
+                   '<span itemprop="datePublished" content="2018-02-02" datetime="2018-03-03"></span>'
+                   '<meta name="date" content="2018-04-04"><meta itemprop="dateModified" content="2019-01-01">'
+                   '<p itemprop="dateModified" datetime="2019-02-02" content="2019-03-03">x</p></body></html>')
+    assert marks.published == ["2018-01-01", "2018-02-02", "2018-03-03", "2018-04-04"]
+    assert marks.modified == {"2019-01-01", "2019-02-02"}
