@@ -234,6 +234,11 @@ def test_a_tree_without_body_gives_nothing():
     ("height:0;overflow:hidden", "size"), ("width:0px;overflow:hidden", "size"),
     ("opacity:0", "opacity"), ("opacity:0.0", "opacity"),
     ("position:absolute;clip:rect(0 0 0 0)", "clip"),
+    # one case for each property hiding_kind looks for first (a rule with none of them hides nothing)
+    ("visibility:collapse", "visibility"), ("position:absolute;right:-9999px", "offscreen"),
+    ("margin-left:-9999px", "offscreen"), ("margin-top:-9999px", "offscreen"),
+    ("max-height:0;overflow-y:hidden", "size"), ("max-width:0;overflow-x:clip", "size"),
+    ("clip-path:inset(50%)", "clip"), ("position:absolute;height:0;width:0", None),
     ("display:block", None), ("font-size:12px", None), ("left:-9999px", None),
     ("position:absolute;left:-20px", None), ("text-indent:-2em", None), ("overflow:hidden", None),
     ("position:relative;padding-bottom:56.25%;height:0;overflow:hidden", None),  # responsive video box

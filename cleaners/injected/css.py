@@ -76,9 +76,15 @@ def _clipped(d: dict[str, str]) -> bool:
     return d.get("clip-path", "").replace(" ", "") in ("inset(50%)", "inset(100%)", "circle(0)", "circle(0px)")
 
 
+# The properties each test below reads first: without one of them nothing hides (most rules).
+_HIDING_PROPS = frozenset({"display", "visibility", "font-size", "font", "opacity", "text-indent", "margin-left",
+                           "margin-top", "left", "top", "right", "overflow", "overflow-x", "overflow-y", "clip",
+                           "clip-path"})
+
+
 def hiding_kind(d: dict[str, str]) -> str | None:
     """How the declarations `d` hide an element ('display', 'font', 'offscreen', ...), or None."""
-    if not d:
+    if not d or d.keys().isdisjoint(_HIDING_PROPS):
         return None
     if d.get("display") == "none":
         return "display"
@@ -98,8 +104,8 @@ def hiding_kind(d: dict[str, str]) -> str | None:
     return None
 
 
-def _css_rules(css: str) -> list[tuple[str, dict[str, str], bool]]:
-    """(selector, declarations, inside an at-rule) for each rule of a style sheet."""
+def _css_rules(css: str) -> list[tuple[str, str, bool]]:
+    """(selector, declaration text, inside an at-rule) for each rule of a style sheet."""
     css = _CSS_COMMENT.sub(" ", css)
     rules, stack, start, leaf = [], [], 0, False
     for match in re.finditer(r"[{}]", css):
@@ -110,7 +116,7 @@ def _css_rules(css: str) -> list[tuple[str, dict[str, str], bool]]:
         elif stack:
             prelude = stack.pop()
             if leaf and not prelude.startswith("@"):
-                rules.append((prelude, _declarations(css[start:pos]), any(p.startswith("@") for p in stack)))
+                rules.append((prelude, css[start:pos], any(p.startswith("@") for p in stack)))
             leaf = False
         start = pos + 1
     return rules
@@ -123,32 +129,42 @@ class StyleSheets:
         rules = [r for style in _STYLE_SHEETS(root) for r in _css_rules(style.text or "")]
         self.by_token: dict[str, list[tuple[int, str | None, dict[str, str]]]] = {}
         kinds: dict[str, str] = {}
-        simple: set[int] = set()
-        for order, (selectors, decls, conditional) in enumerate(rules):
-            kind = hiding_kind(decls)
-            if kind is None or conditional:
+        simple: dict[int, tuple[dict[str, str], str]] = {}  # a hiding rule's declarations and kind
+        for order, (selectors, text, conditional) in enumerate(rules):
+            if conditional:
                 continue
-            for selector in selectors.split(","):
-                match = _SIMPLE_SELECTOR.match(selector.strip())
-                if match:
-                    token = match.group(2) + match.group(3)
-                    tag = match.group(1).lower() if match.group(1) else None
-                    self.by_token.setdefault(token, []).append((order, tag, decls))
-                    kinds[token] = kind
-                    simple.add(order)
+            matches = [m for s in selectors.split(",") if (m := _SIMPLE_SELECTOR.match(s.strip()))]
+            # declarations parsed only for rules that could hide a class or id: most rules have no simple selector
+            kind = hiding_kind(decls := _declarations(text)) if matches else None
+            if kind is None:
+                continue
+            for match in matches:
+                token = match.group(2) + match.group(3)
+                tag = match.group(1).lower() if match.group(1) else None
+                self.by_token.setdefault(token, []).append((order, tag, decls))
+                kinds[token] = kind
+            simple[order] = decls, kind
         for token in self._shown_again(rules, kinds, simple):
             self.by_token.pop(token, None)
 
     @staticmethod
-    def _shown_again(rules, kinds: dict[str, str], simple: set[int]) -> set[str]:
+    def _shown_again(rules, kinds: dict[str, str], simple: dict[int, tuple[dict[str, str], str]]) -> set[str]:
         """Tokens that another rule (a state class, a media query, a child rule) shows again."""
         shown = set()
-        for order, (selectors, decls, _) in enumerate(rules):
+        if not kinds:
+            return shown
+        for order, (selectors, text, _) in enumerate(rules):
+            decls, own_kind = simple.get(order) or (None, None)
             for dot, name in _SELECTOR_TOKEN.findall(selectors):
                 kind = kinds.get(dot + name)
-                if kind is None or (order in simple and hiding_kind(decls) == kind):
+                if kind is None or own_kind == kind:
                     continue
-                if any(p in decls for p in _KIND_PROPS[kind]) and hiding_kind(decls) != kind:
+                if decls is None:
+                    decls = _declarations(text)
+                    own_kind = hiding_kind(decls)
+                    if own_kind == kind:
+                        continue
+                if any(p in decls for p in _KIND_PROPS[kind]) and own_kind != kind:
                     shown.add(dot + name)
         return shown
 
