@@ -37,18 +37,24 @@ def visible_chars(element: etree._Element) -> int:
 
 # Class names that describe what a post is about, not what a block is: WordPress and other CMSs
 # put "tag-share", "category-social-media", "tag-rhubarb" on the post container itself.
-_TAXONOMY_CLASS = re.compile(r"^(?:s-)?(?:tag|tags|category|categories|cat|topic|term|format|taxonomy)[-_]", re.IGNORECASE)
-_WITH_CLASS = etree.XPath("//*[@class]")
+_TAXONOMY = r"(?:s-)?(?:tag|tags|category|categories|cat|topic|term|format|taxonomy)[-_]"
+_TAXONOMY_CLASS = re.compile("^" + _TAXONOMY, re.IGNORECASE)
+# The same name anywhere in a class attribute, or in all of a page's joined by line breaks: a name
+# starts at the start or after a space (what str.split() splits on, the same in \s), and the pattern
+# matches no space, so it finds exactly the names _TAXONOMY_CLASS matches.
+_TAXONOMY_IN_CLASSES = re.compile(r"(?<!\S)" + _TAXONOMY, re.IGNORECASE)
+_CLASS_VALUES = etree.XPath("//@class")  # smart strings: each knows its element
 
 
 def drop_taxonomy_classes(tree: etree._Element) -> None:
     """Remove taxonomy class names: class-based boilerplate rules match substrings ("bar" in
     "tag-rhubarb", "share" in "tag-share") and would throw the whole post away."""
-    for element in _WITH_CLASS(tree):
-        classes = element.get("class").split()
-        kept = [c for c in classes if not _TAXONOMY_CLASS.match(c)]
-        if len(kept) != len(classes):
-            element.set("class", " ".join(kept))
+    values = _CLASS_VALUES(tree)
+    if not _TAXONOMY_IN_CLASSES.search("\n".join(values)):
+        return  # most pages: one search, no element touched
+    for value in values:
+        if _TAXONOMY_IN_CLASSES.search(value):
+            value.getparent().set("class", " ".join(c for c in value.split() if not _TAXONOMY_CLASS.match(c)))
 
 
 _KEEPS_WHITESPACE = frozenset({"pre", "textarea", "script", "style", "code", "listing", "plaintext", "xmp"})
@@ -61,8 +67,10 @@ def join_source_lines(tree: etree._Element) -> None:
     """Line breaks in the HTML source are spaces to a browser: a hard-wrapped paragraph is one
     paragraph, and the feed writes one paragraph per line. <pre> and its kind keep theirs."""
     kept = {e for keeper in tree.iter(*_KEEPS_WHITESPACE) for e in keeper.iter()}
+    # Texts without a line break are left as they are (the pattern needs one), not set again.
     for element in tree.iter():
-        if element.text and element not in kept and isinstance(element.tag, str):
-            element.text = _LINE_BREAKS.sub(" ", element.text)
-        if element.tail and element.getparent() not in kept:
-            element.tail = _LINE_BREAKS.sub(" ", element.tail)
+        text, tail = element.text, element.tail
+        if text and ("\n" in text or "\r" in text) and element not in kept and isinstance(element.tag, str):
+            element.text = _LINE_BREAKS.sub(" ", text)
+        if tail and ("\n" in tail or "\r" in tail) and element.getparent() not in kept:
+            element.tail = _LINE_BREAKS.sub(" ", tail)
