@@ -17,8 +17,8 @@ from trafilatura.xpaths import BODY_XPATH
 from .dom import remove_keeping_tail, visible_chars
 
 # class names themes give to one post in a list of posts
-_POST_CLASS = {"post", "entry", "hentry", "blogpost", "blog-post", "type-post", "post-outer", "date-outer",
-               "article", "story", "item"}
+_POST_CLASS = frozenset({"post", "entry", "hentry", "blogpost", "blog-post", "type-post", "post-outer", "date-outer",
+                         "article", "story", "item"})
 MIN_POST_CHARS = 300  # a teaser or a related-story box is shorter
 MIN_POSTS = 2
 MIN_PAGE_SHARE = 0.4  # the posts are the page, not a sidebar of it
@@ -31,10 +31,11 @@ def _candidate_groups(tree: lxml.html.HtmlElement) -> list[list]:
     trafilatura looks for, wherever they are."""
     posts: dict[tuple, list] = defaultdict(list)
     for element in tree.iter("div", "article", "section"):
-        names = frozenset(n for n in (element.get("class") or "").lower().split() if n in _POST_CLASS)
-        parent = element.getparent()
-        if (element.tag == "article" or names) and parent is not None:
-            posts[(parent, element.tag, names)].append(element)  # siblings only: "item" is everywhere
+        names = _POST_CLASS.intersection((element.get("class") or "").lower().split())
+        if element.tag == "article" or names:
+            parent = element.getparent()
+            if parent is not None:
+                posts[(parent, element.tag, names)].append(element)  # siblings only: "item" is everywhere
     bodies: dict[tuple, list] = defaultdict(list)
     for element in BODY_XPATH[0](tree):
         bodies[(element.tag, element.get("class"), element.get("id"))].append(element)
@@ -48,17 +49,19 @@ def _outermost(members: list) -> list:
 
 def join_repeated_posts(tree: lxml.html.HtmlElement) -> int:
     """Gather the page's posts or body chunks into one container; the number gathered (0: none)."""
-    body = tree.find("body")
-    page_chars = visible_chars(body if body is not None else tree)
+    page_chars = None  # measured only when a group needs it (few pages): the whole page's text
     best, best_chars = None, 0
     for members in _candidate_groups(tree):
         if len(members) < MIN_POSTS:
             continue  # most groups are one element: no text to measure
         sizes = [visible_chars(m) for m in members]
-        if sum(s >= MIN_POST_CHARS for s in sizes) < MIN_POSTS:
+        if sum(s >= MIN_POST_CHARS for s in sizes) < MIN_POSTS or sum(sizes) <= best_chars:
             continue
+        if page_chars is None:
+            body = tree.find("body")
+            page_chars = visible_chars(body if body is not None else tree)
         total = sum(sizes)
-        if total > best_chars and total >= MIN_PAGE_SHARE * page_chars:
+        if total >= MIN_PAGE_SHARE * page_chars:
             best, best_chars = [m for m, s in zip(members, sizes) if s], total
     if best is None:
         return 0
