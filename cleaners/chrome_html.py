@@ -8,11 +8,12 @@ page's headline or most of its text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
 from .document import Removal
-from .dom import remove_keeping_tail, visible_text
+from .dom import remove_keeping_tail
 from .normalize import collapse_spaces
 
 STEP = "boilerplate"
@@ -46,49 +47,104 @@ _MAX_SHARE = 0.3
 
 
 _POST_CLASS = {"hentry", "h-entry", "type-post", "post"}
+_HAS_H1 = etree.XPath("boolean(.//h1)")
+_MARKED = etree.XPath("//*[@data-winnow-removed]")
+_ANY_MARKED = etree.XPath("boolean(//@data-winnow-removed)")
+# Text a reader never sees: the outermost scripts, styles and noscripts (text inside one is in it).
+_UNSEEN = etree.XPath("(descendant-or-self::script | descendant-or-self::style | descendant-or-self::noscript)"
+                      "[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+_STRING_LENGTH = etree.XPath("string-length()")  # a float; no Python string is made
 
 
 def chrome_kind(element: etree._Element) -> str | None:
     """The chrome its class or id names. Taxonomy classes ("tag-share") are gone by now:
     cleaners.dom.drop_taxonomy_classes runs first."""
-    classes = (element.get("class") or "").split()
+    return _kind_named(element.get("class"), element.get("id"))
+
+
+@lru_cache(maxsize=4096)  # a page repeats its class names on many elements, a site on every page
+def _kind_named(class_names: str | None, id_name: str | None) -> str | None:
+    classes = (class_names or "").split()
     if _POST_CLASS.intersection(c.lower() for c in classes):
         return None  # the post itself, whatever else its classes say
-    names = " ".join([*classes, element.get("id") or ""])
-    for reason, pattern in _PATTERNS.items():
-        if pattern.search(names):
-            return reason
-    return None
+    # The patterns match within a word (their bounds are spaces or the ends), so the names are
+    # searched a word at a time, each word once a process; the first kind in _PATTERNS wins.
+    rank = min(map(_kind_rank, (*classes, *(id_name or "").split())), default=len(_REASONS))
+    return _REASONS[rank] if rank < len(_REASONS) else None
+
+
+_REASONS = list(_PATTERNS)
+
+
+@lru_cache(maxsize=16_384)
+def _kind_rank(word: str) -> int:
+    """The place in _PATTERNS of the first kind `word` names; past the end for none."""
+    return next((rank for rank, pattern in enumerate(_PATTERNS.values()) if pattern.search(word)), len(_REASONS))
+
+
+def _named_chrome(element: etree._Element, page_chars: int) -> str | None:
+    """The reason a named chrome block goes, unless it holds the headline or most of the page."""
+    reason = chrome_kind(element)
+    if reason is None or _HAS_H1(element):
+        return None
+    if len(collapse_spaces(element.text_content())) > _MAX_SHARE * page_chars:
+        return None
+    return reason
 
 
 _LISTS = etree.XPath("//body//ul | //body//ol")
 
 
-def _link_list(element: etree._Element) -> bool:
+def _link_list(element: etree._Element, anchor_chars) -> bool:
     """A list of three or more items that are nothing but links: related stories, navigation."""
     items = [li for li in element if li.tag == "li"]
     if len(items) < 3:
         return False
     text = collapse_spaces(element.text_content())
-    links = sum(len(collapse_spaces(a.text_content())) for a in element.iter("a"))
+    links = sum(anchor_chars(a) for a in element.iter("a"))
     return bool(text) and links >= 0.9 * len(text) and all(li.find(".//a") is not None for li in items)
 
 
-def _strip_matching(tree: etree._Element, candidates: etree.XPath, is_chrome, reason: str) -> list[Removal]:
-    """Remove the outermost candidates `is_chrome` accepts, each audited with `reason`."""
-    removals = []
-    for element in candidates(tree):
-        if element.getparent() is None or _removed_ancestor(element) or not is_chrome(element):
+def _strip_matching(tree: etree._Element, candidates: list, judge, premarked: bool) -> list[Removal]:
+    """Remove the outermost candidates `judge` gives a reason for, each audited with it.
+
+    Nothing changes in the tree until all are judged, and the blocks marked are disjoint and come
+    in document order: a candidate has a marked ancestor only if it is in one marked here. A page
+    whose own markup carries the mark (`premarked`) is checked ancestor by ancestor."""
+    removals, marked, inside = [], [], set()
+    for element in candidates:
+        if element in inside or (premarked and _removed_ancestor(element)):
+            continue
+        reason = judge(element)
+        if reason is None:
             continue
         element.set("data-winnow-removed", reason)
+        marked.append(element)
+        inside.update(element.iterdescendants())
         removals.append(Removal.of(STEP, reason, collapse_spaces(element.text_content())))
-    for element in tree.xpath("//*[@data-winnow-removed]"):
+    for element in _MARKED(tree) if premarked else marked:
         remove_keeping_tail(element)
     return removals
 
 
-def strip_link_lists(tree: etree._Element) -> list[Removal]:
-    return _strip_matching(tree, _LISTS, _link_list, "chrome:link_list")
+def _anchor_chars():
+    """Characters of a link's text, read once a pass: blocks nest, and each reads its links."""
+    seen: dict[etree._Element, int] = {}  # its keys keep the proxies, so an element is found again
+
+    def chars(anchor: etree._Element) -> int:
+        count = seen.get(anchor)
+        if count is None:
+            count = seen[anchor] = len(collapse_spaces(anchor.text_content()))
+        return count
+    return chars
+
+
+def strip_link_lists(tree: etree._Element, premarked: bool = True) -> list[Removal]:
+    chars = _anchor_chars()
+
+    def judge(element: etree._Element) -> str | None:
+        return "chrome:link_list" if _link_list(element, chars) else None
+    return _strip_matching(tree, _LISTS(tree), judge, premarked)
 
 
 _BLOCKS = etree.XPath("//body//div | //body//section | //body//aside | //body//nav | //body//td | //body//p")
@@ -97,45 +153,68 @@ LINK_SHARE = 0.5  # of the block's text in its links: headline lists, blogrolls,
 MAX_PROSE_CHARS = 300  # text outside the links: more is an article with a menu in it
 MIN_SENTENCE_WORDS = 6  # a run of this many words outside the links is a sentence
 _TEXT_OUTSIDE_LINKS = etree.XPath(".//text()[not(ancestor::a)][normalize-space()]")
+_HEADLINE_OR_PROSE = etree.XPath("boolean(.//h1 | .//p[string-length(normalize-space()) > 200])")
 
 
-def _link_block(element: etree._Element, page_chars: int) -> bool:
+def _link_block(element: etree._Element, page_chars: int, anchor_chars) -> bool:
     """A block that is mostly links: a list of headlines, a blogroll or a tag cloud laid out without
     a list, beside the article; never one holding the headline, a paragraph or a sentence of prose."""
-    anchors = [a for a in element.iter("a") if collapse_spaces(a.text_content())]
-    if len(anchors) < MIN_BLOCK_LINKS or element.xpath("boolean(.//h1 | .//p[string-length(normalize-space()) > 200])"):
+    lengths = [n for n in map(anchor_chars, element.iter("a")) if n]
+    if len(lengths) < MIN_BLOCK_LINKS:
         return False
     text = len(collapse_spaces(element.text_content()))
-    links = sum(len(collapse_spaces(a.text_content())) for a in anchors)
+    links = sum(lengths)
     if not (0 < text <= _MAX_SHARE * page_chars and links >= LINK_SHARE * text and text - links < MAX_PROSE_CHARS):
+        return False
+    if _HEADLINE_OR_PROSE(element):
         return False
     # a sentence with links in it ("the file can be downloaded here") is text, however many links
     return max((len(run.split()) for run in _TEXT_OUTSIDE_LINKS(element)), default=0) < MIN_SENTENCE_WORDS
 
 
-def strip_link_blocks(tree: etree._Element, page_chars: int) -> list[Removal]:
-    return _strip_matching(tree, _BLOCKS, lambda e: _link_block(e, page_chars), "chrome:link_block")
+def strip_link_blocks(tree: etree._Element, page_chars: int, premarked: bool = True) -> list[Removal]:
+    blocks, chars = _BLOCKS(tree), _anchor_chars()
+    over = _over_share(blocks, _MAX_SHARE * page_chars)
+
+    def judge(block: etree._Element) -> str | None:
+        return "chrome:link_block" if block not in over and _link_block(block, page_chars, chars) else None
+    return _strip_matching(tree, blocks, judge, premarked)
+
+
+def _over_share(blocks: list, limit: float) -> set:
+    """The blocks (and their ancestors) whose text, spaces collapsed, is longer than `limit`.
+
+    Read from the innermost out: a block holding one over the limit is over it too (its text holds
+    the other's, and collapsing spaces never makes that part shorter), so the large outer blocks,
+    whose texts cost most to collapse, are never read."""
+    over = set()
+    for block in reversed(blocks):  # a block's descendants come after it in document order
+        if block in over or _STRING_LENGTH(block) <= limit:  # collapsing spaces only shortens
+            continue
+        if len(collapse_spaces(block.text_content())) > limit:
+            over.add(block)
+            for ancestor in block.iterancestors():
+                if ancestor in over:
+                    break  # and so are all of its ancestors
+                over.add(ancestor)
+    return over
+
+
+def _page_chars(tree: etree._Element) -> int:
+    """len(visible_text(tree)) for the page's root, without joining its text nodes one by one:
+    all of its text less that of its scripts, styles and noscripts."""
+    return int(_STRING_LENGTH(tree) - sum(_STRING_LENGTH(unseen) for unseen in _UNSEEN(tree)))
 
 
 def strip_chrome_blocks(tree: etree._Element) -> list[Removal]:
     """Remove chrome blocks from `tree`; the removals, outermost blocks only."""
-    page_chars = len(visible_text(tree)) or 1  # scripts and styles are not page text
-    removals: list[Removal] = []
-    for element in _CANDIDATES(tree):
-        if element.getparent() is None or _removed_ancestor(element):
-            continue
-        reason = chrome_kind(element)
-        if reason is None or element.xpath("boolean(.//h1)"):
-            continue
-        text = collapse_spaces(element.text_content())
-        if len(text) > _MAX_SHARE * page_chars:
-            continue
-        element.set("data-winnow-removed", reason)
-        removals.append(Removal.of(STEP, reason, text))
-    for element in tree.xpath("//*[@data-winnow-removed]"):
-        remove_keeping_tail(element)
+    page_chars = _page_chars(tree) or 1  # scripts and styles are not page text
+    # marks in the page's own markup; ours are all removed by the end of each pass
+    premarked = _ANY_MARKED(tree)
+    removals = _strip_matching(tree, _CANDIDATES(tree), lambda e: _named_chrome(e, page_chars), premarked)
     # lists of bare links after the named blocks, so that those keep their more precise reason
-    return [r for r in removals + strip_link_lists(tree) + strip_link_blocks(tree, page_chars) if r.chars]
+    removals += strip_link_lists(tree, premarked) + strip_link_blocks(tree, page_chars, premarked)
+    return [r for r in removals if r.chars]
 
 
 def _removed_ancestor(element: etree._Element) -> bool:

@@ -104,3 +104,58 @@ def test_a_sidebar_by_name_goes_but_a_layout_that_has_one_keeps_its_article():
     assert reasons == ["chrome:sidebar", "chrome:author_bio"]
     text = tree.text_content()
     assert "two extra sailings" in text and "Older posts" not in text and "I live." not in text
+
+
+def test_the_page_text_measured_leaves_out_scripts_styles_and_noscripts_as_visible_text_does():
+    from cleaners.chrome_html import _page_chars
+    from cleaners.dom import visible_text
+
+    tree = parse_html("<html><head><title>Tïtle</title><style>p {}</style><script>var a;</script></head><body>"
+                      "<p>One <b>two</b><script>x()</script> tail of the script</p><noscript><p>nope<script>y</script>"
+                      "<style>q</style></p> after</noscript> after noscript\u00a0\u200b ✓<!-- a comment --></body></html>")
+    assert _page_chars(tree) == len(visible_text(tree)) > 0
+
+
+def test_the_kind_named_is_the_first_kind_of_any_class_or_id_word():
+    from lxml import etree
+
+    from cleaners.chrome_html import chrome_kind
+
+    def kind(**attributes):
+        return chrome_kind(etree.Element("div", attributes))
+    assert kind(**{"class": "related-posts share-buttons"}) == "chrome:share"  # share comes first, wherever it stands
+    assert kind(**{"class": "box", "id": "main newsletter-signup"}) == "chrome:newsletter"
+    assert kind(**{"class": "l-sidebar-fixed"}) is None and kind(**{"class": "l-sidebar-fixed", "id": "sidebar2"}) == "chrome:sidebar"
+    assert kind(**{"class": "Post share"}) is None and kind(**{"id": "Cookie-Notice"}) == "chrome:cookie_banner"
+
+
+def test_collapsing_spaces_never_makes_a_text_shorter_than_a_part_of_it():
+    # what strip_link_blocks relies on to skip the blocks holding one over the page's share
+    import random
+    from cleaners.normalize import collapse_spaces
+
+    rng = random.Random(3)
+    alphabet = [" ", " ", "  ", "\t", "\n", "\r", "\xa0", "\u2009", "\u3000", "\u200b", "\ufeff", "\u2028", "a", "é", "-"]
+    for _ in range(5000):
+        before, part, after = ("".join(rng.choices(alphabet, k=rng.randint(0, 6))) for _ in range(3))
+        assert len(collapse_spaces(before + part + after)) >= len(collapse_spaces(part))
+
+
+def test_a_link_block_inside_the_page_wrapper_goes_once_and_the_wrapper_stays():
+    links = "".join(f"<div class='item'><a href='/s{n}'>Another story, number {n}</a></div>" for n in range(4))
+    html = (f"<html><body><div id='wrap'><div class='box'><div class='inner'>{links}</div></div>"
+            f"<article><h2>Ferries</h2><p>{'The ferry sails at dawn. ' * 40}</p></article>"
+            f"<p>{'Closing words of the page. ' * 10}</p></div></body></html>")
+    tree = parse_html(html)
+    removals = strip_chrome_blocks(tree)
+    assert [(r.reason, r.text.count("Another story")) for r in removals] == [("chrome:link_block", 4)]
+    text = tree.text_content()
+    assert "Another story" not in text and "sails at dawn" in text and "Closing words" in text
+
+
+def test_chrome_inside_a_block_the_page_itself_marks_removed_is_not_audited():
+    html = ("<html><body><p>" + "Article text. " * 40 + "</p><div data-winnow-removed='x'><div class='share'>Share this</div></div>"
+            "<div class='newsletter'>Sign up</div></body></html>")
+    tree = parse_html(html)
+    assert [r.reason for r in strip_chrome_blocks(tree)] == ["chrome:newsletter"]
+    assert "Share this" not in tree.text_content() and "Article text." in tree.text_content()
