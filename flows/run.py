@@ -521,6 +521,14 @@ class BatchPool:
         return replace(spec, failed=tuple(sorted(spec.failed + (failure,))))
 
 
+def biggest_first(specs: list[BatchSpec], batches: list[list[InputFile]]) -> list[BatchSpec]:
+    """The batches in the order to start them: most raw bytes first, so that a run does not end
+    with one worker on a big batch while the others wait. The parts are written in batch order
+    whatever the order batches finish in."""
+    size = [sum(f.size for f in batch) for batch in batches]
+    return sorted(specs, key=lambda spec: (-size[spec.index], spec.index))
+
+
 def pool_map_batches(workers: int) -> MapBatches:
     """Run batches in a pool of forked cleaning processes (BatchPool), even with one worker: a
     page that kills its process must not kill the run."""
@@ -567,6 +575,7 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
     batch_pages, batch_bytes = batch_limits(files, settings.run.batch_pages, settings.run.batch_bytes)
     pieces = [piece for f in files for piece in split_records(f, batch_bytes)]
     staging = clean_dir / STAGING / run["run_id"]
+    batches = plan_batches(pieces, batch_pages, batch_bytes)
     specs = [
         BatchSpec(
             index=i, raw_dir=str(raw_dir), files=tuple((f.rel, f.start, f.end, f.first_line) for f in batch),
@@ -575,11 +584,11 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
             reprocess=reprocess, max_input_bytes=settings.run.max_input_bytes, compress=settings.output.compress,
             page_timeout=settings.run.page_timeout_seconds, page_memory_mb=settings.run.page_memory_mb,
         )
-        for i, batch in enumerate(plan_batches(pieces, batch_pages, batch_bytes))
+        for i, batch in enumerate(batches)
     ]
     mapper = map_batches or pool_map_batches(worker_count(settings))
     manifests = []
-    for manifest in mapper(specs):
+    for manifest in mapper(biggest_first(specs, batches)):
         manifests.append(manifest)
         for line in manifest.log:
             PAGES_LOG.warning("%s", line)

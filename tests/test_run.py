@@ -1,6 +1,7 @@
 """The cleaning pass as scheduled runs and the CLI use it (flows/run.py)."""
 import gzip
 import json
+import random
 import shutil
 
 from flows.config import Settings
@@ -112,6 +113,29 @@ def test_batch_size_adapts_to_page_size_and_run_size():
     small = files(181, 50_000)
     assert 8 <= len(plan_batches(small, *batch_limits(small, 1000, 16_000_000))) <= 16
     assert len(plan_batches(files(5, 20_000), *batch_limits(files(5, 20_000), 1000, 16_000_000))) == 1
+
+
+def test_the_biggest_batches_start_first_and_the_parts_stay_in_batch_order(tmp_path):
+    """A run must not end with one worker on its biggest batch while the others wait; the order
+    batches run in must not show in the feed."""
+    from flows.run import BatchSpec, biggest_first
+
+    batches = [[InputFile(path=None, rel=f"{i}.html", size=size)] for i, size in enumerate([10, 300, 20, 300, 5])]
+    specs = [BatchSpec(index=i, raw_dir="", files=(), staging="", cleaning={}, run={}, state_db="", reprocess=False, max_input_bytes=0, compress=True)
+             for i in range(len(batches))]
+    assert [s.index for s in biggest_first(specs, batches)] == [1, 3, 2, 0, 4]
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rng = random.Random(5)
+    words = ["".join(rng.choice("aeioubcdfgklmnprst") for _ in range(rng.randint(3, 9))) for _ in range(3000)]
+    for n in range(60):  # pages growing in size: the last batches are the biggest
+        body = " ".join(rng.choice(words) for _ in range(100 + 40 * n))
+        (raw / f"{n:03d}.txt").write_text(f"Report {n}\n\nThe meeting of the council. {body}.\n")
+    report = clean_pass(Settings.model_validate({"run": {"workers": 2, "batch_pages": 7}}), raw, tmp_path / "clean")
+    assert report["batches"] == 9
+    assert [r["provenance"]["source"] for r in read_feed(tmp_path / "clean", "articles")] == sorted(
+        p.name for p in raw.iterdir())
 
 
 def test_a_page_that_crashes_a_step_is_rejected_and_the_run_goes_on(tmp_path, monkeypatch):
