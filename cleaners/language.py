@@ -39,6 +39,7 @@ _LATIN = re.compile("[A-z]")  # langdetect's own test: 'A' <= ch <= 'z'
 _NON_LATIN = re.compile("[\u0300-\U0010ffff]")
 _ACCUMULATE, _MAX = np.add.accumulate, np.maximum.reduce  # the ufuncs, without numpy's Python wrappers
 _WORD_GRAMS_MAX = 50_000  # words remembered per process (their n-grams): bounded on long runs
+_WORD_CHARS_MAX = 40  # ... and only words: not a run of 10,000 letters without a space
 
 
 class _Profiles:
@@ -117,7 +118,9 @@ def _ngrams(text: str, profiles: _Profiles) -> list[np.ndarray]:
             key = word + " " if i < last else word
             grams = cache.get(key)
             if grams is None:
-                grams = cache[key] = _word_grams(key, profiles)
+                grams = _word_grams(key, profiles)
+                if len(key) <= _WORD_CHARS_MAX:
+                    cache[key] = grams
             result += grams
     return result
 

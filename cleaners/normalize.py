@@ -108,12 +108,23 @@ def _is_bad(line: str) -> bool:
     return any(BADNESS_RE.search(line, start, stop) for start, stop in windows)
 
 
-@lru_cache(maxsize=16_384)  # the steps of a page collapse the same lines again and again
+# The steps of a page collapse the same lines again and again: short lines are remembered (a
+# bounded memory whatever the pages hold: a minified page is one long line).
+CACHED_LINE_CHARS = 1000
+
+
 def collapse_spaces(line: str) -> str:
+    return _collapse_cached(line) if len(line) <= CACHED_LINE_CHARS else _collapse(line)
+
+
+def _collapse(line: str) -> str:
     stripped = line.strip()
     if "  " not in stripped and not _ODD_SPACE.search(stripped):  # most lines: nothing to collapse
         return stripped
     return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
+
+
+_collapse_cached = lru_cache(maxsize=16_384)(_collapse)
 
 
 _ALNUM_RUN = re.compile(r"[^\W_]+")  # \w is str.isalnum() plus "_", for every code point

@@ -390,3 +390,14 @@ def test_the_href_gate_passes_every_link_that_names_spam():
     assert all(hrefs_may_name_spam([h]) for h in spam)
     assert hrefs_may_name_spam(["https://news.example.org/a", "/about", "https://slotgacor88.example/"])
     assert not hrefs_may_name_spam([h for h in hrefs if not href_category(h)][:200])
+
+
+def test_long_hrefs_are_judged_but_not_remembered():
+    """A data: URL of megabytes is judged like any href, but kept out of the href caches."""
+    from cleaners.injected.urls import _href_category_cached, _split_href_cached
+
+    misses = _split_href_cached.cache_info().misses, _href_category_cached.cache_info().misses
+    huge = "https://x.example/slot-gacor-hari-ini/" + "a" * 5_000
+    assert href_category(huge) == href_category("https://x.example/slot-gacor-hari-ini/once-in-this-test") == "gambling"
+    assert (_split_href_cached.cache_info().misses, _href_category_cached.cache_info().misses) == (
+        misses[0] + 1, misses[1] + 1)  # the short one only

@@ -152,3 +152,14 @@ def test_collapse_spaces_shortcut_gives_what_the_full_rule_gives_for_every_chara
     for code in [*special, *range(0, sys.maxunicode + 1, 97)]:
         for line in (f" a{chr(code)}b c ", f"“x”{chr(code)}", f"    {chr(code)} indented{chr(code)}  ", f"{chr(code)}x"):
             assert collapse_spaces(line) == _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip(), hex(code)
+
+
+def test_long_lines_are_collapsed_but_not_remembered():
+    """collapse_spaces remembers the lines it saw (steps collapse the same ones again), but not a
+    long one: a minified page is one line of megabytes, and the worker's memory must stay bounded."""
+    from cleaners.normalize import CACHED_LINE_CHARS, _collapse_cached, collapse_spaces
+
+    misses = _collapse_cached.cache_info().misses
+    assert collapse_spaces(" a  b " + "x" * CACHED_LINE_CHARS) == "a b " + "x" * CACHED_LINE_CHARS
+    assert collapse_spaces(" once  in this test ") == "once in this test"
+    assert _collapse_cached.cache_info().misses == misses + 1  # the short one only
