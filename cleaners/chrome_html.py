@@ -8,10 +8,10 @@ page's headline or most of its text.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from lxml import etree
 
+from .caching import cache_short
 from .document import Removal
 from .dom import remove_keeping_tail
 from .normalize import collapse_spaces
@@ -59,41 +59,28 @@ _STRING_LENGTH = etree.XPath("string-length()")  # a float; no Python string is 
 def chrome_kind(element: etree._Element) -> str | None:
     """The chrome its class or id names. Taxonomy classes ("tag-share") are gone by now:
     cleaners.dom.drop_taxonomy_classes runs first."""
-    class_names, id_name = element.get("class"), element.get("id")
-    if len(class_names or "") + len(id_name or "") > _CACHED_NAME_CHARS:
-        return _kind_named(class_names, id_name)
-    return _kind_named_cached(class_names, id_name)
+    return _kind_named(element.get("class"), element.get("id"))
 
 
-# A page repeats its class names on many elements, a site on every page: the kinds of ordinary
-# names are remembered (not of a long one, so that the memory stays bounded).
 _CACHED_NAME_CHARS = 500
+_REASONS = list(_PATTERNS)
 
 
+@cache_short(maxsize=4096, max_chars=_CACHED_NAME_CHARS)  # a page repeats its class names, a site on every page
 def _kind_named(class_names: str | None, id_name: str | None) -> str | None:
     classes = (class_names or "").split()
     if _POST_CLASS.intersection(c.lower() for c in classes):
         return None  # the post itself, whatever else its classes say
     # The patterns match within a word (their bounds are spaces or the ends), so the names are
     # searched a word at a time, each word once a process; the first kind in _PATTERNS wins.
-    rank = min(map(_word_rank, (*classes, *(id_name or "").split())), default=len(_REASONS))
+    rank = min(map(_kind_rank, (*classes, *(id_name or "").split())), default=len(_REASONS))
     return _REASONS[rank] if rank < len(_REASONS) else None
 
 
-_kind_named_cached = lru_cache(maxsize=4096)(_kind_named)
-_REASONS = list(_PATTERNS)
-
-
-def _word_rank(word: str) -> int:
-    return _kind_rank_cached(word) if len(word) <= _CACHED_NAME_CHARS else _kind_rank(word)
-
-
+@cache_short(maxsize=16_384, max_chars=_CACHED_NAME_CHARS)
 def _kind_rank(word: str) -> int:
     """The place in _PATTERNS of the first kind `word` names; past the end for none."""
     return next((rank for rank, pattern in enumerate(_PATTERNS.values()) if pattern.search(word)), len(_REASONS))
-
-
-_kind_rank_cached = lru_cache(maxsize=16_384)(_kind_rank)
 
 
 def _named_chrome(element: etree._Element, page_chars: int) -> str | None:

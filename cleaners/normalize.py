@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from re import _constants as _sre, _parser as _sre_parse  # to prove _is_bad equal to ftfy's is_bad
 from typing import Any
 
 import ftfy
 from ftfy.badness import BADNESS_RE, is_bad
+
+from .caching import cache_short
 
 # Keep curly quotes, full-width forms and the author's normalization form; fix only mojibake,
 # control characters and broken line breaks.
@@ -108,23 +109,15 @@ def _is_bad(line: str) -> bool:
     return any(BADNESS_RE.search(line, start, stop) for start, stop in windows)
 
 
-# The steps of a page collapse the same lines again and again: short lines are remembered (a
-# bounded memory whatever the pages hold: a minified page is one long line).
 CACHED_LINE_CHARS = 1000
 
 
+@cache_short(maxsize=16_384, max_chars=CACHED_LINE_CHARS)  # the steps of a page collapse the same lines again
 def collapse_spaces(line: str) -> str:
-    return _collapse_cached(line) if len(line) <= CACHED_LINE_CHARS else _collapse(line)
-
-
-def _collapse(line: str) -> str:
     stripped = line.strip()
     if "  " not in stripped and not _ODD_SPACE.search(stripped):  # most lines: nothing to collapse
         return stripped
     return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
-
-
-_collapse_cached = lru_cache(maxsize=16_384)(_collapse)
 
 
 _ALNUM_RUN = re.compile(r"[^\W_]+")  # \w is str.isalnum() plus "_", for every code point

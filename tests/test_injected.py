@@ -394,8 +394,9 @@ def test_the_href_gate_passes_every_link_that_names_spam():
 
 def test_long_hrefs_are_judged_but_not_remembered():
     """A data: URL of megabytes is judged like any href, but kept out of the href caches."""
-    from cleaners.injected.urls import _href_category_cached, _split_href_cached
+    from cleaners.injected.urls import _split_href
 
+    _split_href_cached, _href_category_cached = _split_href.cached, href_category.cached
     misses = _split_href_cached.cache_info().misses, _href_category_cached.cache_info().misses
     huge = "https://x.example/slot-gacor-hari-ini/" + "a" * 5_000
     assert href_category(huge) == href_category("https://x.example/slot-gacor-hari-ini/once-in-this-test") == "gambling"

@@ -157,8 +157,9 @@ def test_collapse_spaces_shortcut_gives_what_the_full_rule_gives_for_every_chara
 def test_long_lines_are_collapsed_but_not_remembered():
     """collapse_spaces remembers the lines it saw (steps collapse the same ones again), but not a
     long one: a minified page is one line of megabytes, and the worker's memory must stay bounded."""
-    from cleaners.normalize import CACHED_LINE_CHARS, _collapse_cached, collapse_spaces
+    from cleaners.normalize import CACHED_LINE_CHARS, collapse_spaces
 
+    _collapse_cached = collapse_spaces.cached
     misses = _collapse_cached.cache_info().misses
     assert collapse_spaces(" a  b " + "x" * CACHED_LINE_CHARS) == "a b " + "x" * CACHED_LINE_CHARS
     assert collapse_spaces(" once  in this test ") == "once in this test"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from ..caching import cache_short
 from .lexicon import COMPACT_MIN, _compact_pattern, _compact_search, may_match, strong_category
 from .tree import _LINKS
 
@@ -19,18 +19,13 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _OWN_URLS = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content | //base/@href")
 
 
-# Menus, footers and share bars repeat their targets within and across pages, and the spam passes
-# read each href more than once: the answers for ordinary hrefs are remembered (not for a long
-# one, a data: URL of megabytes, so that the memory stays bounded).
 CACHED_HREF_CHARS = 2000
 
 
+# menus, footers and share bars repeat their targets, and the spam passes read each href more than once
+@cache_short(maxsize=8192, max_chars=CACHED_HREF_CHARS)
 def _split_href(href: str | None) -> tuple[str, str] | None:
     """(host, path and query) of a link target, decoded; None when it is no URL."""
-    return _split_href_cached(href) if href is None or len(href) <= CACHED_HREF_CHARS else _split(href)
-
-
-def _split(href: str | None) -> tuple[str, str] | None:
     if not href:
         return None
     try:
@@ -39,9 +34,6 @@ def _split(href: str | None) -> tuple[str, str] | None:
     except ValueError:
         return None
     return host, unquote(parts.path) + " " + unquote(parts.query)
-
-
-_split_href_cached = lru_cache(maxsize=8192)(_split)
 
 
 def _url_words(text: str) -> str:
@@ -58,12 +50,9 @@ def _site(host: str) -> str:
     return ".".join(labels[-keep:])
 
 
+@cache_short(maxsize=4096, max_chars=CACHED_HREF_CHARS)
 def href_category(href: str | None) -> str | None:
     """The spam category named by a link target's host or path ('slot-gacor', 'buy-viagra'), or None."""
-    return _href_category_cached(href) if href is None or len(href) <= CACHED_HREF_CHARS else _href_category(href)
-
-
-def _href_category(href: str | None) -> str | None:
     split = _split_href(href)
     if split is None:
         return None
@@ -78,9 +67,6 @@ def _href_category(href: str | None) -> str | None:
         if match:
             return categories[match.group()]
     return None
-
-
-_href_category_cached = lru_cache(maxsize=4096)(_href_category)
 
 
 def hrefs_may_name_spam(hrefs) -> bool:
