@@ -13,7 +13,7 @@ from lxml import etree
 
 from .caching import cache_short
 from .document import Removal
-from .dom import remove_keeping_tail
+from .dom import remove_keeping_tail, text_length
 from .normalize import collapse_spaces
 
 STEP = "boilerplate"
@@ -53,7 +53,6 @@ _ANY_MARKED = etree.XPath("boolean(//@data-winnow-removed)")
 # Text a reader never sees: the outermost scripts, styles and noscripts (text inside one is in it).
 _UNSEEN = etree.XPath("(descendant-or-self::script | descendant-or-self::style | descendant-or-self::noscript)"
                       "[not(ancestor::script or ancestor::style or ancestor::noscript)]")
-_STRING_LENGTH = etree.XPath("string-length()")  # a float; no Python string is made
 
 
 def chrome_kind(element: etree._Element) -> str | None:
@@ -190,7 +189,7 @@ def _over_share(blocks: list, limit: float) -> set:
     whose texts cost most to collapse, are never read."""
     over = set()
     for block in reversed(blocks):  # a block's descendants come after it in document order
-        if block in over or _STRING_LENGTH(block) <= limit:  # collapsing spaces only shortens
+        if block in over or text_length(block) <= limit:  # collapsing spaces only shortens
             continue
         if len(collapse_spaces(block.text_content())) > limit:
             over.add(block)
@@ -204,7 +203,7 @@ def _over_share(blocks: list, limit: float) -> set:
 def _page_chars(tree: etree._Element) -> int:
     """len(visible_text(tree)) for the page's root, without joining its text nodes one by one:
     all of its text less that of its scripts, styles and noscripts."""
-    return int(_STRING_LENGTH(tree) - sum(_STRING_LENGTH(unseen) for unseen in _UNSEEN(tree)))
+    return text_length(tree) - sum(text_length(unseen) for unseen in _UNSEEN(tree))
 
 
 def strip_chrome_blocks(tree: etree._Element) -> list[Removal]:

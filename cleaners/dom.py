@@ -30,6 +30,14 @@ def visible_text(element: etree._Element) -> str:
     return "".join(_VISIBLE_TEXT(element))
 
 
+_STRING_LENGTH = etree.XPath("string-length()")
+
+
+def text_length(element: etree._Element) -> int:
+    """len(element.text_content()), scripts and styles included, without making the string."""
+    return int(_STRING_LENGTH(element))
+
+
 def visible_chars(element: etree._Element) -> int:
     """Characters of `element`'s visible text, spaces collapsed."""
     return len(" ".join(visible_text(element).split()))

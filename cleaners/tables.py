@@ -11,14 +11,13 @@ from lxml import etree
 
 from .blocks import VISIBLE_BLOCK_TAGS
 from .document import Removal
-from .dom import remove_keeping_tail
+from .dom import remove_keeping_tail, text_length
 from .normalize import collapse_spaces
 
 _TABLES = etree.XPath("//table")
 _ANY_BLOCK = " | ".join(f".//{tag}" for tag in VISIBLE_BLOCK_TAGS)
 _BLOCKS = etree.XPath(f"count({_ANY_BLOCK} | .//br)")
 _BLOCK_CHILD = etree.XPath(f"boolean({_ANY_BLOCK})")
-_STRING_LENGTH = etree.XPath("string-length()")  # len(text_content()), without making the string
 _TABLE_PARTS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th"}
 LONG_CELL_CHARS = 200  # a data table's cell is a value or a phrase, not a paragraph
 MIN_BLOCKS = 4  # paragraphs, blocks, line breaks: a cell laid out as a column of the page
@@ -42,7 +41,7 @@ def strip_calendar_tables(tree: etree._Element) -> list[Removal]:
 def _is_layout(table: etree._Element) -> bool:
     for cell in table.iter("td", "th"):
         # the length first: one walk of the cell, where counting blocks walks it once a block tag
-        if _STRING_LENGTH(cell) > LONG_CELL_CHARS or _BLOCKS(cell) >= MIN_BLOCKS:
+        if text_length(cell) > LONG_CELL_CHARS or _BLOCKS(cell) >= MIN_BLOCKS:
             return True
     return False
 

@@ -35,7 +35,7 @@ def extract_html_comments(tree) -> tuple[list[Comment], list[Removal]]:
     its heading like '5 thoughts on ...', 'No comments:', the respond/comment form, 'Comments are closed',
     pingbacks) so that a main-text extractor run on the tree afterwards cannot leak comment text
     into the article body."""
-    page = _Page.of(tree)
+    page = _Page(tree)
     sections = _thread_sections(tree, page)
     sections += _paragraph_sections(tree, page, [s.element for s in sections])
     sections += _chrome_sections(list(_EMPTY_SECTIONS(tree, page.names)), page, [s.element for s in sections])

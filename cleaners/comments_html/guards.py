@@ -19,10 +19,6 @@ class _Page:
         self._text_chars: int | None = None
         self._order: dict | None = None
 
-    @classmethod
-    def of(cls, tree) -> "_Page":
-        return cls(tree)
-
     @property
     def text_chars(self) -> int:
         if self._text_chars is None:

@@ -3,6 +3,7 @@ chrome inside an item, hidden elements, pingbacks, forms, names that are no comm
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -60,14 +61,12 @@ def _page_query(expr: str) -> _PageQuery:
 
 _CLASSES_AND_IDS = etree.XPath("//@class | //@id", smart_strings=False)
 _NAMED = etree.XPath("//*[@id or @class]")
-_ANY_NAME: list = [0, None]  # (registry size, a regex matching what any registered names match)
 
 
-def _any_name() -> re.Pattern[str]:
-    if _ANY_NAME[0] != len(_PageQuery.registry):
-        alternatives = "|".join(f"(?:{names.pattern})" for names in _PageQuery.registry)
-        _ANY_NAME[:] = [len(_PageQuery.registry), re.compile(alternatives, re.IGNORECASE)]  # a superset of each
-    return _ANY_NAME[1]
+@lru_cache(maxsize=1)
+def _any_name(registered: int) -> re.Pattern[str]:
+    """What the names of the first `registered` _PageQuery match, or more (case is ignored)."""
+    return re.compile("|".join(f"(?:{names.pattern})" for names in _PageQuery.registry[:registered]), re.IGNORECASE)
 
 
 class _PageNames:
@@ -84,7 +83,7 @@ class _PageNames:
     def candidates(self) -> list:
         """(element, its "id class" text as EXSLT's concat(@id, ' ', @class) gives it), in document order."""
         if self._candidates is None:
-            any_name = _any_name()
+            any_name = _any_name(len(_PageQuery.registry))
             keys = ((el, f"{el.get('id') or ''} {el.get('class') or ''}") for el in _NAMED(self.tree))
             self._candidates = [(el, key) for el, key in keys if any_name.search(key)]
         return self._candidates

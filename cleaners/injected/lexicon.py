@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..spam import _alternation, lexicon_phrases, load_lexicon
+from ..spam import lexicon_phrases, load_lexicon, prefix_tree
 
 COMPACT_MIN = 8  # strong phrases this long are also matched inside host names ("slotgacor88")
 _WORDS = re.compile(r"\w+")
@@ -43,13 +43,7 @@ def _compact_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 def _compact_search() -> re.Pattern[str]:
     """_compact_pattern's phrases as a prefix tree: whether one occurs (search only; which one is
     found first can differ)."""
-    tree: dict = {}
-    for phrase in sorted(_compact_pattern()[1]):
-        node = tree
-        for ch in phrase:
-            node = node.setdefault(re.escape(ch), {})
-        node[""] = {}
-    return re.compile(_alternation(tree))
+    return re.compile(prefix_tree(_compact_pattern()[1]))
 
 
 def strong_category(text: str) -> str | None:
