@@ -161,7 +161,9 @@ def _state_rows(db):
         conn.close()
 
 
-def test_a_run_interrupted_before_its_commit_point_changes_neither_the_state_nor_the_feed(tmp_path, monkeypatch):
+def _second_run_killed_in(function: str, tmp_path, monkeypatch):
+    """A first run of one article, then a second run of one more killed when it calls
+    flows.run.`function`: (the feed folder, the state's row counts between the two runs)."""
     import pytest
 
     import flows.run
@@ -175,15 +177,22 @@ def test_a_run_interrupted_before_its_commit_point_changes_neither_the_state_nor
     write_jsonl(raw / "day2.jsonl", [record("https://a.example/2", "Two", article(rng))])
 
     def crash(*args, **kwargs):
-        raise KeyboardInterrupt("killed before the commit")
+        raise KeyboardInterrupt(f"killed in {function}")
 
-    monkeypatch.setattr(flows.run, "commit", crash)
+    monkeypatch.setattr(flows.run, function, crash)
     with pytest.raises(KeyboardInterrupt):
         clean_pass(Settings(), raw, out)
     monkeypatch.undo()
+    return out, before
+
+
+def test_a_run_interrupted_before_its_commit_point_changes_neither_the_state_nor_the_feed(tmp_path, monkeypatch):
+    from flows.state import state_path
+
+    out, before = _second_run_killed_in("commit", tmp_path, monkeypatch)
     assert len(read_feed(out, "articles")) == 1
     assert _state_rows(state_path(out)) == before
-    report = clean_pass(Settings(), raw, out)  # the next run does what the interrupted one did not
+    report = clean_pass(Settings(), tmp_path / "raw", out)  # the next run does what the interrupted one did not
     assert (report["articles"], report["skipped_already_processed"]) == (1, 1)
     assert "recovered_runs" not in report
     assert len(read_feed(out, "articles")) == 2
@@ -193,27 +202,12 @@ def test_a_run_interrupted_before_its_commit_point_changes_neither_the_state_nor
 def test_a_run_interrupted_while_publishing_is_finished_by_the_next_run(tmp_path, monkeypatch):
     # the state commit is the commit point: after it, the journal row lets the next run finish
     # the publication (before: the next run cleaned those inputs again and published them twice)
-    import pytest
-
-    import flows.run
     from flows.state import open_journal, state_path
 
-    rng = random.Random(11)
-    raw, out = tmp_path / "raw", tmp_path / "clean"
-    write_jsonl(raw / "day1.jsonl", [record("https://a.example/1", "One", article(rng))])
-    clean_pass(Settings(), raw, out)
-    write_jsonl(raw / "day2.jsonl", [record("https://a.example/2", "Two", article(rng))])
-
-    def crash(*args, **kwargs):
-        raise KeyboardInterrupt("killed while publishing")
-
-    monkeypatch.setattr(flows.run, "publish", crash)
-    with pytest.raises(KeyboardInterrupt):
-        clean_pass(Settings(), raw, out)
-    monkeypatch.undo()
+    out, _ = _second_run_killed_in("publish", tmp_path, monkeypatch)
     assert len(read_feed(out, "articles")) == 1
     [(interrupted, _)] = open_journal(state_path(out))
-    report = clean_pass(Settings(), raw, out)
+    report = clean_pass(Settings(), tmp_path / "raw", out)
     assert report["recovered_runs"] == [interrupted]
     assert (report["articles"], report["skipped_already_processed"]) == (0, 2)
     articles = read_feed(out, "articles")
