@@ -66,3 +66,21 @@ def test_a_huge_inline_script_is_dropped_before_extraction_and_the_text_after_it
     scripts = [s.text for s in tree.iter("script")]
     assert scripts == ["var small = 1;"]
     assert "After the blob." in tree.text_content()
+
+
+def test_warming_the_date_parser_builds_every_locale_once_for_the_process(monkeypatch):
+    """A date in words that no locale knows makes dateparser compile every locale's patterns
+    (seconds of a worker's time); after the warm-up such a date costs none (forked workers share it)."""
+    from dateparser.languages.dictionary import Dictionary
+    from htmldate.extractors import get_external_parser
+
+    from cleaners.html import warm_up_date_parser
+
+    for cache in ("_split_regex_cache", "_sorted_words_cache", "_split_relative_regex_cache", "_match_relative_regex_cache"):
+        monkeypatch.setattr(Dictionary, cache, {})  # as in a fresh process
+    warm_up_date_parser()
+    built = []
+    original = Dictionary._construct_split_regex
+    monkeypatch.setattr(Dictionary, "_construct_split_regex", lambda self: built.append(self.info["name"]) or original(self))
+    assert get_external_parser().get_date_data("7 wxyv 2021")["date_obj"] is None
+    assert built == []

@@ -138,6 +138,24 @@ def test_the_biggest_batches_start_first_and_the_parts_stay_in_batch_order(tmp_p
         p.name for p in raw.iterdir())
 
 
+def test_the_date_parser_is_set_up_once_before_forking_and_only_for_runs_that_can_hold_html(tmp_path, monkeypatch):
+    """dateparser's locale patterns (1.8 s) are built in the pool's parent, which its workers share,
+    instead of in each worker on its first date in words; a run of text pages never pays for them."""
+    from flows import run
+
+    warmed = []
+    monkeypatch.setattr(run, "_WARM", set())
+    monkeypatch.setattr(run, "warm_up_date_parser", lambda: warmed.append(1))
+    text = tmp_path / "text"
+    shutil.copytree(REPO / "raw" / "seeds", text)
+    clean_pass(Settings.model_validate({"run": {"workers": 2}}), text, tmp_path / "clean-text")
+    assert warmed == []
+    html = tmp_path / "html"
+    shutil.copytree(REPO / "raw" / "html", html)
+    clean_pass(Settings.model_validate({"run": {"workers": 2}}), html, tmp_path / "clean-html")
+    assert warmed == [1]
+
+
 def test_a_page_that_crashes_a_step_is_rejected_and_the_run_goes_on(tmp_path, monkeypatch):
     from cleaners import pipeline
 
