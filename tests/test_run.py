@@ -124,6 +124,13 @@ def test_the_biggest_batches_start_first_and_the_parts_stay_in_batch_order(tmp_p
     specs = [BatchSpec(index=i, raw_dir="", files=(), staging="", cleaning={}, run={}, state_db="", reprocess=False, max_input_bytes=0, compress=True)
              for i in range(len(batches))]
     assert [s.index for s in biggest_first(specs, batches)] == [1, 3, 2, 0, 4]
+    # a page costs about the same whatever its size: 25 pages of 30 KB are more work than 6 of
+    # 400 KB; a JSONL piece is counted by its bytes (its records are not counted before reading)
+    batches = [[InputFile(path=None, rel=f"a{i}.html", size=400_000) for i in range(6)],
+               [InputFile(path=None, rel=f"b{i}.htm", size=30_000) for i in range(25)],
+               [InputFile(path=None, rel="c.jsonl", size=16_000_000)],
+               [InputFile(path=None, rel="d.warc.gz", size=100_000)]]
+    assert [s.index for s in biggest_first(specs[:4], batches)] == [2, 1, 0, 3]
 
     raw = tmp_path / "raw"
     raw.mkdir()
