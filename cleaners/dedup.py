@@ -20,7 +20,7 @@ import hashlib
 import re
 from array import array
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from hashlib import sha1
@@ -29,7 +29,7 @@ from typing import Any, Protocol
 import numpy as np
 from datasketch import MinHash
 
-from .document import Removal, rejection
+from .document import Removal, as_fields, rejection
 from .normalize import comparable
 from .settings import DedupSettings
 
@@ -309,7 +309,7 @@ def strip_site_repeats(record: dict[str, Any], template: set[int], spam: set[int
 
 
 def _removal(reason: str, text: str) -> dict[str, Any]:
-    return asdict(Removal.of(STEP, reason, text))
+    return as_fields(Removal.of(STEP, reason, text))
 
 
 def duplicate_rejection(record: dict[str, Any], decision: Decision) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import hashlib
 import re
 from urllib.parse import unquote, urlsplit, urlunsplit
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any
 
 from courlan import normalize_url
@@ -43,6 +44,17 @@ class Removal:
     def of(cls, step: str, reason: str, text: str) -> "Removal":
         cut = text if len(text) <= REMOVED_TEXT_LIMIT else text[: REMOVED_TEXT_LIMIT - 1] + "…"
         return cls(step=step, reason=reason, chars=len(text), text=cut)
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def as_fields(item: Any) -> dict[str, Any]:
+    """dataclasses.asdict of a Removal or Comment, whose fields are all strings, numbers or None:
+    without asdict's deep copy, most of the time of making a text page's record."""
+    return {name: getattr(item, name) for name in _field_names(type(item))}
 
 
 @dataclass(slots=True)
@@ -164,7 +176,7 @@ def provenance(page: Page, run: dict[str, str], removed: list[Removal]) -> dict[
         "run_id": run["run_id"],
         "pipeline_version": run["pipeline_version"],
         "config_sha256": run["config_sha256"],
-        "removed": [asdict(r) for r in removed],
+        "removed": [as_fields(r) for r in removed],
     }
 
 
@@ -184,7 +196,7 @@ def article_record(draft: Draft, run: dict[str, str]) -> dict[str, Any]:
         "categories": draft.categories,
         "tags": draft.tags,
         "text": draft.text,
-        "comments": [asdict(c) for c in draft.comments],
+        "comments": [as_fields(c) for c in draft.comments],
         "provenance": provenance(page, run, draft.removed),
     }
 

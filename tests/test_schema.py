@@ -108,3 +108,18 @@ def test_the_generator_check_mode(tmp_path, capsys):
     assert records_main(["--out", str(tmp_path), "--check"]) == 1
     assert REGENERATE in capsys.readouterr().err
     assert (tmp_path / "article.schema.json").read_text() == "{}\n"  # --check writes nothing
+
+
+def test_comments_and_removals_become_record_fields_as_asdict_gives_them():
+    """as_fields skips asdict's deep copy: right only while every field holds a string, a number or None."""
+    from dataclasses import asdict, fields
+
+    from cleaners.document import Comment, Removal, as_fields
+
+    items = [Comment(author="Ann", text="Hello", published="2020-01-02", parent="c1", duplicates=2, byline="Ann says:", id="c2"),
+             Comment(author=None, text="Hi"), Removal.of("spam", "spam:gambling_line", "casino " * 100)]
+    for item in items:
+        assert as_fields(item) == asdict(item)
+        assert list(as_fields(item)) == list(asdict(item))  # the same key order in the records
+        for f in fields(item):
+            assert set(str(f.type).replace(" ", "").split("|")) <= {"str", "int", "None"}, f
