@@ -145,21 +145,26 @@ def test_the_biggest_batches_start_first_and_the_parts_stay_in_batch_order(tmp_p
         p.name for p in raw.iterdir())
 
 
-def test_the_date_parser_is_set_up_once_before_forking_and_only_for_runs_that_can_hold_html(tmp_path, monkeypatch):
+def test_the_date_parser_is_set_up_once_before_forking_for_runs_of_many_html_batches(tmp_path, monkeypatch):
     """dateparser's locale patterns (1.8 s) are built in the pool's parent, which its workers share,
-    instead of in each worker on its first date in words; a run of text pages never pays for them."""
+    when every worker has HTML batches enough to need them, instead of in each worker; a run of
+    text pages, or a small one, never pays for them up front."""
     from flows import run
 
     warmed = []
     monkeypatch.setattr(run, "_WARM", set())
     monkeypatch.setattr(run, "warm_up_date_parser", lambda: warmed.append(1))
+    two_workers = Settings.model_validate({"run": {"workers": 2, "batch_pages": 1}})
     text = tmp_path / "text"
     shutil.copytree(REPO / "raw" / "seeds", text)
-    clean_pass(Settings.model_validate({"run": {"workers": 2}}), text, tmp_path / "clean-text")
-    assert warmed == []
+    clean_pass(two_workers, text, tmp_path / "clean-text")
     html = tmp_path / "html"
     shutil.copytree(REPO / "raw" / "html", html)
-    clean_pass(Settings.model_validate({"run": {"workers": 2}}), html, tmp_path / "clean-html")
+    clean_pass(two_workers, html, tmp_path / "clean-small")  # 3 batches for 2 workers
+    clean_pass(Settings.model_validate({"run": {"workers": 1, "batch_pages": 1}}), html, tmp_path / "clean-one")
+    assert warmed == []
+    shutil.copy(html / "neustadt-radwege.html", html / "neustadt-radwege-2.html")
+    clean_pass(two_workers, html, tmp_path / "clean-html")  # 4 batches for 2 workers
     assert warmed == [1]
 
 
