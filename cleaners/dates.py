@@ -63,8 +63,15 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+# Every pattern above holds _YEAR: a text without one holds no date (most texts searched have none).
+_A_YEAR = re.compile(_YEAR)
+assert all(_YEAR in pattern.pattern for pattern in DATE_PATTERNS)
+
+
 def find_date(text: str) -> tuple[str, tuple[int, int]] | None:
     """The first date written anywhere in `text`, with its span."""
+    if not _A_YEAR.search(text):
+        return None
     best = None
     for pattern in DATE_PATTERNS:
         for match in pattern.finditer(text):

@@ -1,0 +1,45 @@
+"""Dates written in page text (cleaners/dates.py)."""
+import pytest
+
+from cleaners.dates import DATE_PATTERNS, _to_iso, find_date, parse_date
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Posted on March 30, 2008 at 10:24 am by Ann", "2008-03-30"),
+    ("Deidre : June 27th, 2012 at 7:03 am", "2012-06-27"),
+    ("Am 18.11.2021 um 14:05 schrieb Jan", "2021-11-18"),
+    ("mardi 3 mars 2015", "2015-03-03"),
+    ("updated 2019-07-04T10:00:00Z", "2019-07-04"),
+    ("07/20/2012 said:", "2012-07-20"),
+    ("Rabu, 12 Agustus 2020 pukul 10.15", "2020-08-12"),
+])
+def test_the_first_date_written_in_a_text_is_found(text, iso):
+    found = find_date(text)
+    assert found is not None and found[0] == iso
+    assert find_date(text[found[1][0]:found[1][1]])[0] == iso  # the span is the date as written
+
+
+@pytest.mark.parametrize("text", ["No date here at all", "3 days ago", "Page 12 of 1999 pages", "March 30, 1899",
+                                  "call 555-2020-19", ""])
+def test_a_text_without_a_date_has_none(text):
+    assert find_date(text) is None
+
+
+def test_the_year_shortcut_changes_no_answer():
+    """find_date returns at once when no year is written: every pattern needs one. Its answers are
+    those of trying every pattern, on texts with and without years, digits of other scripts included."""
+    def every_pattern(text):
+        best = None
+        for pattern in DATE_PATTERNS:
+            for match in pattern.finditer(text):
+                iso = _to_iso(match)
+                if iso and (best is None or match.start() < best[1][0]):
+                    best = (iso, match.span())
+                break
+        return best
+
+    texts = ["Written 4 March 20٢١ by Omar", "٢٠٢١-٠٣-٠٤", "On 31.12.1999, late", "1 2 3 2000", "Sat, 01 Feb 2020",
+             "the 1980s", "May 5", "12/13/2019 and 2019-12-14", "Tue Mar 3 2015", "20 19 18"]
+    for text in texts:
+        assert find_date(text) == every_pattern(text), text
+    assert parse_date("4 March 2021") == "2021-03-04"
