@@ -2,6 +2,7 @@
 platform in tests/fixtures/html/comments_<platform>.html."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -692,6 +693,26 @@ def test_a_page_query_finds_what_its_xpath_finds_on_every_fixture_and_corpus_pag
             if not query.names.search(names.text):
                 assert expected == []
     assert found > 50
+
+
+def test_the_candidate_filter_keeps_every_element_some_page_query_names():
+    """The filter's words are the page queries' names less the names that hold another: it must
+    pass exactly the id and class texts that one of the names (case aside) is found in."""
+    import gzip
+
+    from cleaners.comments_html.markup import _CLASSES_AND_IDS, _PageQuery, _any_name
+
+    _page_queries()
+    corpus = Path(__file__).parent / "fixtures" / "corpus_sample"
+    keys = {k for p in sorted(corpus.glob("*/*.html.gz"))
+            for k in _CLASSES_AND_IDS(lxml.html.document_fromstring(gzip.decompress(p.read_bytes())))}
+    keys |= {"REPLY-TITLE", "my-CommentBox", "Kommentare", "respondent", "disqus", "disqus_Thread", "comentarios",
+             "com-ment", "field--type-comment", "dsq-comments", "nocomments"}
+    names = [re.compile(p.pattern, re.IGNORECASE) for p in _PageQuery.registry]
+    any_name = _any_name(len(_PageQuery.registry))
+    passed = [k for k in sorted(keys) if any_name.search(k)]
+    assert passed == [k for k in sorted(keys) if any(n.search(k) for n in names)]
+    assert len(passed) > 20
 
 
 def test_a_page_query_runs_only_on_pages_holding_one_of_its_names():
