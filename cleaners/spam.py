@@ -40,6 +40,7 @@ class Lexicon:
     strong_search: dict[str, re.Pattern[str]]
     weak_search: dict[str, re.Pattern[str]]
     any: re.Pattern[str]  # every phrase of every category: most lines match nothing and stop here (search only)
+    any_strong: re.Pattern[str]  # every strong phrase (search only)
 
 
 def _pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -82,7 +83,7 @@ def lexicon_phrases() -> dict:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    strong, weak, strong_search, weak_search, everything = {}, {}, {}, {}, []
+    strong, weak, strong_search, weak_search, everything, every_strong = {}, {}, {}, {}, [], []
     for category, kinds in sorted(lexicon_phrases().items()):
         phrases = {kind: [p for group in kinds[kind].values() for p in group] for kind in ("strong", "weak")}
         strong[category] = _pattern(phrases["strong"])
@@ -90,8 +91,9 @@ def load_lexicon() -> Lexicon:
         strong_search[category] = _prefix_tree_pattern(phrases["strong"])
         weak_search[category] = _prefix_tree_pattern(phrases["weak"])
         everything += phrases["strong"] + phrases["weak"]
+        every_strong += phrases["strong"]
     return Lexicon(strong=strong, weak=weak, strong_search=strong_search, weak_search=weak_search,
-                   any=_prefix_tree_pattern(everything))
+                   any=_prefix_tree_pattern(everything), any_strong=_prefix_tree_pattern(every_strong))
 
 
 def _covered(pattern: re.Pattern[str], text: str, mask: bytearray) -> int:
@@ -108,11 +110,13 @@ def spam_category(line: str, settings: SpamSettings) -> str | None:
     lex = load_lexicon()
     if not lex.any.search(text):  # first: most lines stop here
         return None
-    letters = sum(map(str.isalnum, text))
-    if letters == 0:
+    if not any(map(str.isalnum, text)):
         return None
     tokens = text.casefold().split()
     words = len(tokens)
+    if words > max(settings.max_line_words, 12):
+        return _stuffed_paragraph(text, words, lex)
+    letters = sum(map(str.isalnum, text))
     # Prose needs near-total coverage: a sentence about spam is not spam.
     function_share = sum(t.strip(".,;:!?\"'()") in _FUNCTION_WORDS for t in tokens) / words
     needed = 0.8 if words >= 8 and function_share >= 0.2 else settings.line_coverage
@@ -129,6 +133,19 @@ def spam_category(line: str, settings: SpamSettings) -> str | None:
             return category  # a long stuffed paragraph: strong phrases keep coming
         if weak_hits >= 3 and words <= 12 and coverage >= 0.8:
             return category  # a bare keyword list ("casino poker roulette jackpot")
+    return None
+
+
+def _stuffed_paragraph(text: str, words: int, lex: Lexicon) -> str | None:
+    """spam_category's one test that a line longer than both word limits can pass, without the
+    weak phrases and coverage the others need: its strong phrases keep coming."""
+    if not lex.any_strong.search(text):
+        return None
+    for category, strong in lex.strong.items():
+        if lex.strong_search[category].search(text):
+            hits = sum(1 for _ in strong.finditer(text))
+            if hits >= 4 and hits * 12 >= words:
+                return category
     return None
 
 

@@ -40,6 +40,24 @@ def test_honest_lines_that_mention_spam_topics_are_kept(line):
     assert spam_category(line, S) is None
 
 
+PROSE = ("The council met on Tuesday and the members argued for two hours about the roads, the library, "
+         "the parks and the budget for next year, and then they agreed to meet again in March. ")
+
+
+def test_a_long_line_is_spam_only_when_strong_phrases_keep_coming():
+    """Past max_line_words a line is prose unless its strong phrases keep coming (one in twelve
+    words, four at least): weak words and a few strong phrases in a long paragraph do not count."""
+    stuffed = " ".join(["casino siteleri deneme bonusu veren siteler güvenilir bahis siteleri"] * 6 + [PROSE])
+    assert len(stuffed.split()) > S.max_line_words
+    assert spam_category(stuffed, S) == "gambling"
+    three = PROSE * 2 + "online casino " * 3 + PROSE
+    assert len(three.split()) > S.max_line_words and spam_category(three, S) is None
+    weak = PROSE + "poker roulette blackjack jackpot bonus " * 6 + PROSE
+    assert len(weak.split()) > S.max_line_words and spam_category(weak, S) is None
+    # the same weak words alone, short: a bare keyword list
+    assert spam_category("poker roulette blackjack jackpot bonus", S) == "gambling"
+
+
 def test_spam_lines_at_the_edges_are_removed_with_their_reason(clean_text):
     spam = "casino siteleri yeni bahis siteleri deneme bonusu veren siteler"
     kind, rec = clean_text(f"{spam}\nA Title Here\n\n{ARTICLE}\n{spam}\n")
