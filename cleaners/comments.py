@@ -162,11 +162,15 @@ def _is_last_text(thread: list[str], pos: int) -> bool:
 
 def comment_id(author: str | None, text: str) -> str:
     """Stable id of a comment: the same author and text give the same id on every run."""
-    return hashlib.sha256(f"{author}\x00{comparable(text)}".encode()).hexdigest()[:16]
+    return _comment_id(author, comparable(text))
 
 
-def comment_key(comment: Comment, short_chars: int) -> str:
-    text = comparable(comment.text)
+def _comment_id(author: str | None, comparable_text: str) -> str:
+    return hashlib.sha256(f"{author}\x00{comparable_text}".encode()).hexdigest()[:16]
+
+
+def comment_key(comment: Comment, short_chars: int, text: str) -> str:
+    """What makes two comments the same; `text` is comparable(comment.text)."""
     # A short "Thanks!" from two people is two comments; from one person, a double post.
     if len(text) < short_chars:
         return comparable(comment.author or "") + "\x00" + text
@@ -185,11 +189,12 @@ class CollapseDuplicateComments:
         kept: dict[str, Comment] = {}
         merged: dict[str, str] = {}  # id of a dropped duplicate -> id of the comment kept for it
         for comment in draft.comments:
-            comment.id = comment.id or comment_id(comment.author, comment.text)
-            if not comparable(comment.text):
+            text = comparable(comment.text)  # once: the id, the emptiness test and the key all need it
+            comment.id = comment.id or _comment_id(comment.author, text)
+            if not text:
                 draft.remove(STEP, "comment:empty", comment.author or "")
                 continue
-            key = comment_key(comment, self.settings.short_comment_chars)
+            key = comment_key(comment, self.settings.short_comment_chars, text)
             if self.settings.dedup and key in kept:
                 kept[key].duplicates += 1
                 merged[comment.id] = kept[key].id
