@@ -344,21 +344,21 @@ def _init_worker(slot: Any, warm_up: bool) -> None:
 WARM_UP_TEXT = ("Warm-up page\n\n" + "The parish council met on Tuesday to discuss the budget for next year. " * 4)
 
 
-_WARM: set[str] = set()  # what this process has set up: "text", "html"
+_WARM: set[str] = set()  # what this process has set up: "text", "date_parser"
 
 
-def _warm_up(html: bool = False) -> None:
+def _warm_up(date_parser: bool = False) -> None:
     """Clean one small page before a cleaning process starts on its batches, outside any page's
     time cap: the libraries' lazy set-up (langdetect's profiles: 0.6 s) is not charged to the first
-    real page. With `html`, dateparser's locale patterns too (see shares_date_parser). Done once
+    real page. With `date_parser`, dateparser's locale patterns too (see shares_date_parser). Done once
     per process: in the parent of forked workers (they inherit it), in each spawned worker."""
     try:
         if "text" not in _WARM:
             _WARM.add("text")
             page = Page(source="warm-up.txt", sha256="", format="text", content=WARM_UP_TEXT, content_type="text")
             Cleaner(CleaningSettings()).record(page, {"run_id": "", "pipeline_version": "", "config_sha256": ""})
-        if html and "html" not in _WARM:
-            _WARM.add("html")
+        if date_parser and "date_parser" not in _WARM:
+            _WARM.add("date_parser")
             warm_up_date_parser()
     except Exception:  # noqa: BLE001 - a page that fails here fails again, and is reported, as a page
         pass
@@ -378,12 +378,12 @@ def _describe_exit(code: int | None) -> str:
 class _Worker:
     """One cleaning process, in an executor of its own: when it dies, only its batch is lost."""
 
-    def __init__(self, context: Any, html: bool = False):
+    def __init__(self, context: Any, date_parser: bool = False):
         self.slot = context.RawArray("d", 2)
         self.slot[0] = -1
         forked = context.get_start_method() == "fork"
         if forked:
-            _warm_up(html)
+            _warm_up(date_parser)
         self.executor = ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker,
                                             initargs=(self.slot, not forked))
         self.process: Any = None
@@ -433,9 +433,9 @@ class BatchPool:
     without the crash writes. Used as an iterator over batches (`map`, the direct run) or from
     several threads at once (`run`, the Prefect flow's batch tasks)."""
 
-    def __init__(self, workers: int, context: Any = None, html: bool = False):
-        self.context, self.html = context or multiprocessing.get_context("fork"), html
-        self.workers = [_Worker(self.context, html) for _ in range(max(1, workers))]
+    def __init__(self, workers: int, context: Any = None, date_parser: bool = False):
+        self.context, self.date_parser = context or multiprocessing.get_context("fork"), date_parser
+        self.workers = [_Worker(self.context, date_parser) for _ in range(max(1, workers))]
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         for worker in self.workers:
             self._idle.put(worker)
@@ -499,7 +499,7 @@ class BatchPool:
 
     def _replace(self, dead: _Worker) -> _Worker:
         dead.shutdown()
-        fresh = _Worker(self.context, self.html)
+        fresh = _Worker(self.context, self.date_parser)
         self.workers[self.workers.index(dead)] = fresh
         return fresh
 
@@ -552,7 +552,7 @@ def pool_map_batches(workers: int) -> MapBatches:
         if not specs:
             return
         processes = min(workers, len(specs))
-        with BatchPool(processes, html=shares_date_parser(specs, processes)) as pool:
+        with BatchPool(processes, date_parser=shares_date_parser(specs, processes)) as pool:
             yield from pool.map(specs)
 
     return run
