@@ -29,6 +29,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -559,8 +560,18 @@ def pool_map_batches(workers: int) -> MapBatches:
 
 
 def may_hold_html(spec: BatchSpec) -> bool:
-    """Whether the batch's files can hold HTML pages (HTML files, JSONL and WARC records)."""
-    return any(kind_of(rel)[0] not in (None, "text") for rel, *_ in spec.files)
+    """Whether the batch can hold HTML pages: an HTML file, a WARC file, or a JSONL piece whose
+    first records hold HTML (a crawl's records are mostly of one kind)."""
+    for rel, start, end, first_line in spec.files:
+        kind = kind_of(rel)[0]
+        if kind in ("html", "warc"):
+            return True
+        if kind == "jsonl":
+            piece = InputFile(Path(spec.raw_dir) / rel, rel, 0, start, end, first_line)
+            first = islice(read_pages(piece, spec.max_input_bytes), 3)
+            if any(getattr(item, "content_type", None) == "html" for item in first):
+                return True
+    return False
 
 
 def shares_date_parser(specs: list[BatchSpec], processes: int) -> bool:
