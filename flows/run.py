@@ -580,7 +580,10 @@ def shares_date_parser(specs: list[BatchSpec], processes: int) -> bool:
     HTML, each is all but sure to meet a page that needs it, and would pay for it on its own. The
     wall time is the same (once in the parent, or in every worker at once); CPU and memory are
     saved. A small run does not pay it up front for pages that may not need it."""
-    return processes >= 2 and sum(map(may_hold_html, specs)) >= 2 * processes
+    if processes < 2:
+        return False
+    html_batches = (spec for spec in specs if may_hold_html(spec))  # read no more JSONL than it takes
+    return next(islice(html_batches, 2 * processes - 1, None), None) is not None
 
 
 def worker_count(settings: Settings, override: int | None = None) -> int:
