@@ -33,7 +33,9 @@ from prefect.futures import as_completed
 from prefect.logging.handlers import APILogHandler
 
 from .config import ConfigError, Settings
-from .run import LIBRARY_LOGGERS, BatchManifest, BatchPool, BatchSpec, clean_batch, clean_pass, worker_count
+from .run import (
+    LIBRARY_LOGGERS, BatchManifest, BatchPool, BatchSpec, clean_batch, clean_pass, warm_up, worker_count,
+)
 
 _PROCESS_POOL: BatchPool | None = None  # the flow's pool while a process-runner flow runs
 
@@ -50,6 +52,8 @@ def clean_batch_task(spec: BatchSpec) -> BatchManifest:
 
 def _map_as_tasks(specs: list[BatchSpec]) -> Iterator[BatchManifest]:
     futures = [clean_batch_task.submit(spec) for spec in specs]
+    if _PROCESS_POOL is not None:
+        warm_up()  # for the report's samples, while the spawned workers start (they do not share it)
     for future in as_completed(futures):  # in the order they finish: progress as it happens
         yield future.result()
 
@@ -176,11 +180,12 @@ def prefect_api_for_workers(settings: Settings) -> Iterator[None]:
 
 
 def run_clean_flow(settings: Settings, raw_dir: Path, clean_dir: Path, *, reprocess: bool = False,
-                   return_state: bool = False) -> Any:
-    """Run clean_flow as a tracked flow run, on the task runner run.runner asks for."""
+                   return_state: bool = False, temporary_server: bool = False) -> Any:
+    """Run clean_flow as a tracked flow run, on the task runner run.runner asks for.
+    `temporary_server`: the configured server dies with this process (the CLI's own)."""
     kwargs = {"raw_dir": str(raw_dir), "clean_dir": str(clean_dir), "settings": settings,
               "reprocess": reprocess, "return_state": return_state}
-    with _temporary_server_settings():
+    with _temporary_server_settings(temporary_server):
         if settings.run.runner != "dask":
             return clean_flow(**kwargs)
         with prefect_api_for_workers(settings):
@@ -188,12 +193,12 @@ def run_clean_flow(settings: Settings, raw_dir: Path, clean_dir: Path, *, reproc
 
 
 @contextmanager
-def _temporary_server_settings() -> Iterator[None]:
-    """With no server configured, Prefect starts a temporary one for the run. Heartbeats (which let
-    a server mark crashed runs) are of no use on a server that dies with this process, and their
-    thread costs about a second at the end of every run. Its first start migrates a new database,
-    which on a loaded machine outlasts Prefect's 20 s start-up limit: the limit is raised, unless
-    set by the user."""
+def _temporary_server_settings(temporary_server: bool = False) -> Iterator[None]:
+    """With no server configured, Prefect starts a temporary one for the run (the CLI starts its
+    own: `temporary_server`). Heartbeats (which let a server mark crashed runs) are of no use on a
+    server that dies with this process, and their thread costs about a second at the end of every
+    run. Its first start migrates a new database, which on a loaded machine outlasts Prefect's 20 s
+    start-up limit: the limit is raised, unless set by the user."""
     from prefect.settings import (
         PREFECT_API_URL,
         PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
@@ -201,11 +206,11 @@ def _temporary_server_settings() -> Iterator[None]:
         temporary_settings,
     )
 
-    if PREFECT_API_URL.value():
+    if PREFECT_API_URL.value() and not temporary_server:
         yield
         return
     updates: dict[Any, Any] = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-    if "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" not in os.environ:
+    if not temporary_server and "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" not in os.environ:
         updates[PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS] = 120
     with temporary_settings(updates=updates):
         yield

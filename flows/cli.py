@@ -87,16 +87,43 @@ def clean(
 
 def _run(settings: Settings, raw: Path, clean_dir: Path, reprocess: bool, tracked: bool, quiet: bool) -> dict[str, Any]:
     if tracked:
-        from .clean import run_clean_flow  # imports Prefect: only for tracked runs
+        from .prefect_server import ServerError
 
         try:
-            return run_clean_flow(settings, raw, clean_dir, reprocess=reprocess)
+            server = _temporary_server(settings, quiet)  # boots while Prefect is imported
+            from .clean import run_clean_flow  # imports Prefect: only for tracked runs
+
+            if server:
+                from .run import warm_up
+
+                warm_up()  # what the flow's process sets up anyway, while the server is still booting
+                server.wait_ready()
+            return run_clean_flow(settings, raw, clean_dir, reprocess=reprocess, temporary_server=server is not None)
         except ConfigError as exc:
             raise _fail(str(exc), 2) from None
+        except ServerError as exc:
+            raise _fail(str(exc), 1) from None
     from .run import clean_pass
 
     progress = BatchProgress(enabled=not quiet)
     return clean_pass(settings, raw, clean_dir, reprocess=reprocess, on_batch=progress.update)
+
+
+def _temporary_server(settings: Settings, quiet: bool) -> Any:
+    """With no Prefect server configured, a temporary one for this run (flows/prefect_server.py),
+    its URL exported before Prefect is imported. Not for an existing Dask cluster: its workers
+    could not reach it (run_clean_flow says so)."""
+    if prefect_api_configured() or settings.run.dask_address:
+        return None
+    from .prefect_server import TemporaryServer
+
+    server = TemporaryServer.start()
+    os.environ["PREFECT_API_URL"] = server.api_url
+    os.environ["PREFECT_UI_URL"] = ""  # it serves no UI: no "View at" link to a page that is not there
+    if not quiet:
+        err.print(f"Starting a temporary Prefect server on {server.api_url} for this run; its records go with it "
+                  "(set PREFECT_API_URL to keep them on a server of your own)", markup=False)
+    return server
 
 
 class BatchProgress:

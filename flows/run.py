@@ -334,12 +334,12 @@ HARD_GRACE_SECONDS = 5.0  # the pool kills a page running longer than its time c
 POLL_SECONDS = 0.5
 
 
-def _init_worker(slot: Any, warm_up: bool) -> None:
+def _init_worker(slot: Any, warm: bool) -> None:
     global _SLOT
     _SLOT = slot
     slot[0] = -1
-    if warm_up:
-        _warm_up()
+    if warm:
+        warm_up()
 
 
 WARM_UP_TEXT = ("Warm-up page\n\n" + "The parish council met on Tuesday to discuss the budget for next year. " * 4)
@@ -348,11 +348,12 @@ WARM_UP_TEXT = ("Warm-up page\n\n" + "The parish council met on Tuesday to discu
 _WARM: set[str] = set()  # what this process has set up: "text", "date_parser"
 
 
-def _warm_up(date_parser: bool = False) -> None:
+def warm_up(date_parser: bool = False) -> None:
     """Clean one small page before a cleaning process starts on its batches, outside any page's
     time cap: the libraries' lazy set-up (langdetect's profiles: 0.6 s) is not charged to the first
     real page. With `date_parser`, dateparser's locale patterns too (see shares_date_parser). Done once
-    per process: in the parent of forked workers (they inherit it), in each spawned worker."""
+    per process: in the parent of forked workers (they inherit it), in each spawned worker, and in
+    the flow's process, which cleans the HTML report's sample pages again."""
     try:
         if "text" not in _WARM:
             _WARM.add("text")
@@ -384,7 +385,7 @@ class _Worker:
         self.slot[0] = -1
         forked = context.get_start_method() == "fork"
         if forked:
-            _warm_up(date_parser)
+            warm_up(date_parser)
         self.executor = ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker,
                                             initargs=(self.slot, not forked))
         self.process: Any = None

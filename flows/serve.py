@@ -10,30 +10,22 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from rich.console import Console
 
 from .cli import prefect_api_configured
 from .config import Settings
+from .prefect_server import healthy
 
 STARTUP_SECONDS = 90  # a fresh database is migrated on the first start
-
-
-def _healthy(api_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:  # noqa: S310 - loopback only
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def start_local_server(settings: Settings, console: Console) -> tuple[str, subprocess.Popen | None]:
     """The API URL of a local Prefect server, started here unless one already answers."""
     host, port = settings.serve.host, settings.serve.port
     api_url = f"http://{host}:{port}/api"
-    if _healthy(api_url):
+    if healthy(api_url):
         console.print(f"Using the Prefect server already running at {api_url}")
         return api_url, None
     home = settings.serve.home.resolve()
@@ -50,7 +42,7 @@ def start_local_server(settings: Settings, console: Console) -> tuple[str, subpr
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"the Prefect server exited with code {server.returncode}; see {home / 'server.log'}")
-        if _healthy(api_url):
+        if healthy(api_url):
             return api_url, server
         time.sleep(0.5)
     server.terminate()

@@ -346,11 +346,30 @@ def test_the_server_serve_starts_listens_on_localhost_with_telemetry_off(tmp_pat
             return None
 
     answers = iter([False, True])  # nothing listening yet; then the started server answers
-    monkeypatch.setattr(serve, "_healthy", lambda url: next(answers))
+    monkeypatch.setattr(serve, "healthy", lambda url: next(answers))
     monkeypatch.setattr(serve.subprocess, "Popen", FakeServer)
     settings = load_settings(_config(tmp_path, f"serve:\n  port: 4999\n  home: {tmp_path / 'home'}\n"))
     api_url, server = serve.start_local_server(settings, Console(file=io.StringIO()))
     assert api_url == "http://127.0.0.1:4999/api" and isinstance(server, FakeServer)
+    args = started["args"]
+    assert args[args.index("--host") + 1] == "127.0.0.1"
+    assert started["env"]["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false" and started["env"]["DO_NOT_TRACK"] == "1"
+    assert "PREFECT_API_URL" not in started["env"]
+
+
+def test_the_temporary_server_of_a_tracked_run_listens_on_localhost_with_telemetry_off(monkeypatch):
+    from flows import prefect_server
+
+    started = {}
+
+    def fake_popen(args, env, **kwargs):
+        started.update(args=args, env=env)
+
+    monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "true")
+    monkeypatch.setenv("PREFECT_API_URL", "http://elsewhere.example/api")
+    monkeypatch.setattr(prefect_server.subprocess, "Popen", fake_popen)
+    monkeypatch.setattr(prefect_server.atexit, "register", lambda fn: None)
+    prefect_server.TemporaryServer.start()
     args = started["args"]
     assert args[args.index("--host") + 1] == "127.0.0.1"
     assert started["env"]["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false" and started["env"]["DO_NOT_TRACK"] == "1"

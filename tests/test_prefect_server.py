@@ -1,0 +1,95 @@
+"""The temporary Prefect server `winnow clean --prefect` starts when no server is configured:
+Prefect's own server command, started before Prefect is imported, the run tracked on it, and
+nothing left running afterwards, not even when the CLI is killed."""
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from flows.prefect_server import EPHEMERAL_ENV, ServerError, TemporaryServer, uvicorn_command
+from tests.conftest import REPO, SEEDS_RAW
+from tests.test_run import read_feed
+
+pytestmark = pytest.mark.prefect
+WINNOW = str(Path(sys.executable).parent / "winnow")
+
+
+def _client_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(home), DO_NOT_TRACK="1")
+    return env
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie (exited, not reaped yet) is gone too
+        return stat.read().split(")")[-1].split()[0] != "Z"
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_the_server_command_is_the_one_prefect_runs_for_its_temporary_server(monkeypatch):
+    from prefect.server.api import server as prefect_server
+
+    launched = {}
+
+    def fake_popen(args, env=None, **kwargs):
+        launched.update(args=args, env=env)
+        return None
+
+    monkeypatch.setattr(prefect_server.subprocess, "Popen", fake_popen)
+    prefect_server.SubprocessASGIServer(port=8787)._run_uvicorn_command()
+    assert launched["args"] == uvicorn_command(8787)
+    assert {k: launched["env"][k] for k in EPHEMERAL_ENV} == EPHEMERAL_ENV
+
+
+def test_a_tracked_run_without_a_configured_server_runs_on_a_temporary_one_and_stops_it(tmp_path):
+    result = subprocess.run([WINNOW, "clean", str(SEEDS_RAW), "--out", str(tmp_path / "out"), "--prefect"],
+                            capture_output=True, text=True, env=_client_env(tmp_path / "home"), timeout=300,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "tracked Prefect flow run" in result.stderr
+    assert len(read_feed(tmp_path / "out", "articles")) == 5
+    port = int(re.search(r"temporary Prefect server on http://127\.0\.0\.1:(\d+)/api", result.stderr).group(1))
+    assert not _listening(port)
+    with sqlite3.connect(tmp_path / "home" / "prefect.db") as db:  # the server's own database
+        runs = db.execute("SELECT state_type FROM flow_run").fetchall()
+    assert runs == [("COMPLETED",)]
+    assert "View at" not in result.stderr  # the temporary server serves no UI
+
+
+def test_the_server_stops_when_the_process_that_started_it_is_killed(tmp_path):
+    code = ("import time; from flows.prefect_server import TemporaryServer\n"
+            "server = TemporaryServer.start(); print(server.process.pid, flush=True); time.sleep(120)")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=REPO,
+                              env=_client_env(tmp_path / "home"))
+    server_pid = int(parent.stdout.readline())
+    assert _alive(server_pid)
+    parent.kill()  # SIGKILL: no exit handler runs
+    parent.wait()
+    deadline = time.monotonic() + 30
+    while _alive(server_pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if _alive(server_pid):
+        os.kill(server_pid, signal.SIGKILL)
+        pytest.fail("the temporary server outlived the process that started it")
+
+
+def test_a_server_that_exits_before_it_answers_is_an_error_naming_its_exit_code():
+    process = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"])
+    server = TemporaryServer(process, 9)
+    with pytest.raises(ServerError, match="exited with code 3 before it answered"):
+        server.wait_ready(timeout=30)
