@@ -350,8 +350,8 @@ _WARM: set[str] = set()  # what this process has set up: "text", "date_parser"
 
 def warm_up(date_parser: bool = False) -> None:
     """Clean one small page before a cleaning process starts on its batches, outside any page's
-    time cap: the libraries' lazy set-up (langdetect's profiles: 0.6 s) is not charged to the first
-    real page. With `date_parser`, dateparser's locale patterns too (see shares_date_parser). Done once
+    time cap: the libraries' lazy set-up (langdetect's profiles, imports, patterns) is not charged
+    to the first real page. With `date_parser`, dateparser's locale patterns too (see shares_date_parser). Done once
     per process: in the parent of forked workers (they inherit it), in each spawned worker, and in
     the flow's process, which cleans the HTML report's sample pages again."""
     try:

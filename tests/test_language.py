@@ -75,3 +75,22 @@ def test_detector_equals_langdetect_on_mixed_scripts_urls_capitals_and_long_text
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200))) for _ in range(400)]
     for text in texts:
         assert detect(text) == _langdetects_best(text), text
+
+
+def test_profiles_read_lazily_hold_langdetects_probabilities_for_every_ngram():
+    """cleaners.language reads langdetect's profile files itself and makes an n-gram's array when
+    it is first met: each must be the row langdetect's factory builds, languages in its order."""
+    import numpy as np
+    from langdetect import detector_factory
+
+    from cleaners.language import _Profiles
+
+    detector_factory.init_factory()
+    factory = detector_factory._factory
+    profiles = _Profiles()
+    assert profiles.langs == factory.langlist
+    grams = [g for g in sorted(factory.word_lang_prob_map) if 1 <= len(g) <= 3]
+    assert len(grams) > 50_000
+    for gram in grams:
+        assert np.array_equal(profiles.array(gram), np.array(factory.word_lang_prob_map[gram])), gram
+    assert profiles.array("\u0fff\u0fff") is None  # no language has it: no feature
