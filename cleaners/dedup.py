@@ -67,7 +67,8 @@ def minhash(normalized: str, settings: DedupSettings) -> bytes:
     permutations, scheme = _PERMUTATIONS[settings.num_perm]
     words = normalized.encode("utf-8").split()  # a normalized text's words hold no whitespace
     n = settings.shingle_words
-    shingles = {b" ".join(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
+    # every run of n words (zip of the word list shifted 0..n-1 times); a shorter text is one shingle
+    shingles = set(map(b" ".join, zip(*(words[k:] for k in range(n))))) if len(words) >= n else {b" ".join(words)}
     # datasketch's default hash (sha1_hash32: the first 4 bytes of SHA-1, little-endian) of every
     # shingle at once; called per shingle through Python it cost more than the rest of the sketch
     hashes = np.frombuffer(b"".join([sha1(s).digest()[:4] for s in shingles]), dtype="<u4").tolist()

@@ -1,3 +1,4 @@
+import itertools
 import random
 
 from cleaners.dedup import (MemoryIndex, comment_key, decide, hash64, line_key, signature_of, similarity,
@@ -45,12 +46,13 @@ def test_minhash_equals_datasketchs_own_so_signatures_stored_by_earlier_runs_sti
 
     rng = random.Random(4)
     texts = ["", "one", "two words", "Grüße aus Köln — 東京は晴れ, Москва", *("\n".join(article(rng)) for _ in range(5))]
-    for text in texts:
+    for n, text in itertools.product((1, 2, 3, 5), texts):
+        settings = SETTINGS.model_copy(update={"shingle_words": n})
         normalized = comparable(text)
-        words, n = normalized.split(), SETTINGS.shingle_words
-        reference = MinHash(num_perm=SETTINGS.num_perm, seed=1)
+        words = normalized.split()
+        reference = MinHash(num_perm=settings.num_perm, seed=1)
         reference.update_batch([" ".join(words[i:i + n]).encode("utf-8") for i in range(max(1, len(words) - n + 1))])
-        assert minhash(normalized, SETTINGS) == reference.hashvalues.astype(np.uint32).tobytes(), text
+        assert minhash(normalized, settings) == reference.hashvalues.astype(np.uint32).tobytes(), (n, text)
 
 
 def test_the_kept_copy_is_earliest_fetched_then_longest_whatever_the_input_order():
