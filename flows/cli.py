@@ -91,14 +91,18 @@ def _run(settings: Settings, raw: Path, clean_dir: Path, reprocess: bool, tracke
 
         try:
             server = _temporary_server(settings, quiet)  # boots while Prefect is imported
-            from .clean import run_clean_flow  # imports Prefect: only for tracked runs
+            from .clean import discard_prestarted, prestart_process_pool, run_clean_flow  # imports Prefect
 
-            if server:
-                from .run import warm_up
+            try:
+                if server:  # what the run sets up anyway, while the server is still booting
+                    from .run import warm_up
 
-                warm_up()  # what the flow's process sets up anyway, while the server is still booting
-                server.wait_ready()
-            return run_clean_flow(settings, raw, clean_dir, reprocess=reprocess, temporary_server=server is not None)
+                    prestart_process_pool(settings)
+                    warm_up()
+                    server.wait_ready()
+                return run_clean_flow(settings, raw, clean_dir, reprocess=reprocess, temporary_server=server is not None)
+            finally:
+                discard_prestarted()
         except ConfigError as exc:
             raise _fail(str(exc), 2) from None
         except ServerError as exc:

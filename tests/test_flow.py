@@ -150,3 +150,45 @@ def test_the_flows_worker_processes_run_no_prefect(prefect_server):
     with clean._process_pool(2):
         assert clean._PROCESS_POOL.submit(_prefect_is_imported).result() is False
     assert clean._PROCESS_POOL is None
+
+
+def _gone(pid: int, seconds: float = 15) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().split(")")[-1].split()[0] == "Z":
+                    return True
+        except (ProcessLookupError, FileNotFoundError):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_the_flow_cleans_in_the_process_pool_the_cli_started_while_the_server_booted(prefect_server, tmp_path,
+                                                                                    monkeypatch):
+    import flows.clean as clean
+    from flows.config import Settings
+
+    settings = Settings.model_validate({"run": {"workers": 1}})
+    clean.prestart_process_pool(settings)
+    pool = clean._PRESTARTED
+    first = pool.workers[0].process
+    assert first is not None and first.is_alive()  # started before any flow ran
+    monkeypatch.setattr(clean, "_spawned_pool", lambda workers: pytest.fail("the flow made a pool of its own"))
+    report = clean.run_clean_flow(settings, SEEDS_RAW, tmp_path / "out")
+    assert report["articles"] == 5 and clean._PRESTARTED is None
+    assert pool.workers[0].process is first and _gone(first.pid)  # cleaned the batch, shut down with the flow
+
+
+def test_a_prestarted_pool_no_flow_took_is_shut_down(prefect_server):
+    import flows.clean as clean
+    from flows.config import Settings
+
+    clean.prestart_process_pool(Settings.model_validate({"run": {"workers": 1}}))
+    process = clean._PRESTARTED.workers[0].process
+    clean.discard_prestarted()
+    assert clean._PRESTARTED is None and _gone(process.pid)
