@@ -19,7 +19,6 @@ Where the batches run (run.runner in the config):
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +33,8 @@ from prefect.logging.handlers import APILogHandler
 
 from .config import ConfigError, Settings
 from .run import (
-    LIBRARY_LOGGERS, BatchManifest, BatchPool, BatchSpec, clean_batch, clean_pass, warm_up, worker_count,
+    LIBRARY_LOGGERS, BatchManifest, BatchPool, BatchSpec, clean_batch, clean_pass, spawned_pool, take_prestarted,
+    warm_up, worker_count,
 )
 
 _PROCESS_POOL: BatchPool | None = None  # the flow's pool while a process-runner flow runs
@@ -64,49 +64,15 @@ def _process_pool(workers: int) -> Iterator[None]:
     if workers <= 0:  # on Dask: the batch tasks run on the cluster's workers
         yield
         return
-    with _take_prestarted(workers) or _spawned_pool(workers) as pool:
+    # spawned, not forked: a fork would copy Prefect's threads' locks and its API log handler into
+    # the workers; a spawned worker imports only the cleaning code, no Prefect, no client, no server.
+    # A pool even for one worker: a page that kills its process must not kill the flow run.
+    with take_prestarted(workers) or spawned_pool(workers) as pool:
         _PROCESS_POOL = pool
         try:
             yield
         finally:
             _PROCESS_POOL = None
-
-
-def _spawned_pool(workers: int) -> BatchPool:
-    # spawned, not forked: a fork would copy Prefect's threads' locks and its API log handler into
-    # the workers; a spawned worker imports only the cleaning code, no Prefect, no client, no server.
-    # A pool even for one worker: a page that kills its process must not kill the flow run.
-    return BatchPool(workers, multiprocessing.get_context("spawn"))
-
-
-_PRESTARTED: BatchPool | None = None
-
-
-def prestart_process_pool(settings: Settings) -> None:
-    """Make the flow's process pool now and start its first process, which imports and sets up the
-    cleaning code (about a second): the CLI does, while a temporary Prefect server boots. The
-    flow takes this pool (other processes start when batches need them); `discard_prestarted`
-    shuts it down if no flow did."""
-    global _PRESTARTED
-    if settings.run.runner == "dask" or _PRESTARTED is not None:
-        return
-    _PRESTARTED = _spawned_pool(worker_count(settings))
-    _PRESTARTED.submit(os.getpid)
-
-
-def _take_prestarted(workers: int) -> BatchPool | None:
-    global _PRESTARTED
-    pool, _PRESTARTED = _PRESTARTED, None
-    if pool is not None and len(pool.workers) != workers:
-        pool.shutdown()
-        return None
-    return pool
-
-
-def discard_prestarted() -> None:
-    pool = _take_prestarted(-1)
-    if pool is not None:
-        pool.shutdown()
 
 
 @flow(name="winnow-clean")

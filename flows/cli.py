@@ -87,30 +87,39 @@ def clean(
 
 def _run(settings: Settings, raw: Path, clean_dir: Path, reprocess: bool, tracked: bool, quiet: bool) -> dict[str, Any]:
     if tracked:
-        from .prefect_server import ServerError
-
-        try:
-            server = _temporary_server(settings, quiet)  # boots while Prefect is imported
-            from .clean import discard_prestarted, prestart_process_pool, run_clean_flow  # imports Prefect
-
-            try:
-                if server:  # what the run sets up anyway, while the server is still booting
-                    from .run import warm_up
-
-                    prestart_process_pool(settings)
-                    warm_up()
-                    server.wait_ready()
-                return run_clean_flow(settings, raw, clean_dir, reprocess=reprocess, temporary_server=server is not None)
-            finally:
-                discard_prestarted()
-        except ConfigError as exc:
-            raise _fail(str(exc), 2) from None
-        except ServerError as exc:
-            raise _fail(str(exc), 1) from None
+        return _tracked_run(settings, raw, clean_dir, reprocess, quiet)
     from .run import clean_pass
 
     progress = BatchProgress(enabled=not quiet)
     return clean_pass(settings, raw, clean_dir, reprocess=reprocess, on_batch=progress.update)
+
+
+def _tracked_run(settings: Settings, raw: Path, clean_dir: Path, reprocess: bool, quiet: bool) -> dict[str, Any]:
+    """A Prefect flow run. What it needs is set up while this process imports Prefect and, with no
+    server configured, while the temporary one boots: the flow's first cleaning process (after the
+    import when a server boots too, as both cores are busy then) and this process's warm-up."""
+    from .prefect_server import ServerError
+    from .run import discard_prestarted, prestart_spawned_pool, warm_up, worker_count
+
+    prestart = settings.run.runner != "dask"
+    try:
+        server = _temporary_server(settings, quiet)
+        if prestart and not server:
+            prestart_spawned_pool(worker_count(settings))
+        from .clean import run_clean_flow  # imports Prefect: only for tracked runs
+
+        if server:
+            if prestart:
+                prestart_spawned_pool(worker_count(settings))
+            warm_up()
+            server.wait_ready()
+        return run_clean_flow(settings, raw, clean_dir, reprocess=reprocess, temporary_server=server is not None)
+    except ConfigError as exc:
+        raise _fail(str(exc), 2) from None
+    except ServerError as exc:
+        raise _fail(str(exc), 1) from None
+    finally:
+        discard_prestarted()
 
 
 def _temporary_server(settings: Settings, quiet: bool) -> Any:

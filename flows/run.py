@@ -546,6 +546,41 @@ def biggest_first(specs: list[BatchSpec], batches: list[list[InputFile]]) -> lis
     return sorted(specs, key=lambda spec: (-work[spec.index], spec.index))
 
 
+def spawned_pool(workers: int) -> BatchPool:
+    """A pool of spawned cleaning processes (the Prefect flow's: see flows/clean.py)."""
+    return BatchPool(workers, multiprocessing.get_context("spawn"))
+
+
+_PRESTARTED: BatchPool | None = None
+
+
+def prestart_spawned_pool(workers: int) -> None:
+    """Make a spawned pool now and start its first process, which imports and sets up the cleaning
+    code (about a second) while the CLI imports Prefect and a temporary server boots. The flow
+    takes it (`take_prestarted`; other processes start when batches need them);
+    `discard_prestarted` shuts it down when no flow did."""
+    global _PRESTARTED
+    if _PRESTARTED is None:
+        _PRESTARTED = spawned_pool(workers)
+        _PRESTARTED.submit(os.getpid)
+
+
+def take_prestarted(workers: int) -> BatchPool | None:
+    """The prestarted pool when it has `workers` processes (else it is shut down)."""
+    global _PRESTARTED
+    pool, _PRESTARTED = _PRESTARTED, None
+    if pool is not None and len(pool.workers) != workers:
+        pool.shutdown()
+        return None
+    return pool
+
+
+def discard_prestarted() -> None:
+    pool = take_prestarted(-1)
+    if pool is not None:
+        pool.shutdown()
+
+
 def pool_map_batches(workers: int) -> MapBatches:
     """Run batches in a pool of forked cleaning processes (BatchPool), even with one worker: a
     page that kills its process must not kill the run."""

@@ -171,24 +171,24 @@ def _gone(pid: int, seconds: float = 15) -> bool:
 def test_the_flow_cleans_in_the_process_pool_the_cli_started_while_the_server_booted(prefect_server, tmp_path,
                                                                                     monkeypatch):
     import flows.clean as clean
+    import flows.run as run
     from flows.config import Settings
 
     settings = Settings.model_validate({"run": {"workers": 1}})
-    clean.prestart_process_pool(settings)
-    pool = clean._PRESTARTED
+    run.prestart_spawned_pool(1)
+    pool = run._PRESTARTED
     first = pool.workers[0].process
     assert first is not None and first.is_alive()  # started before any flow ran
-    monkeypatch.setattr(clean, "_spawned_pool", lambda workers: pytest.fail("the flow made a pool of its own"))
+    monkeypatch.setattr(clean, "spawned_pool", lambda workers: pytest.fail("the flow made a pool of its own"))
     report = clean.run_clean_flow(settings, SEEDS_RAW, tmp_path / "out")
-    assert report["articles"] == 5 and clean._PRESTARTED is None
+    assert report["articles"] == 5 and run._PRESTARTED is None
     assert pool.workers[0].process is first and _gone(first.pid)  # cleaned the batch, shut down with the flow
 
 
-def test_a_prestarted_pool_no_flow_took_is_shut_down(prefect_server):
-    import flows.clean as clean
-    from flows.config import Settings
+def test_a_prestarted_pool_no_flow_took_is_shut_down():
+    import flows.run as run
 
-    clean.prestart_process_pool(Settings.model_validate({"run": {"workers": 1}}))
-    process = clean._PRESTARTED.workers[0].process
-    clean.discard_prestarted()
-    assert clean._PRESTARTED is None and _gone(process.pid)
+    run.prestart_spawned_pool(2)
+    process = run._PRESTARTED.workers[0].process
+    run.discard_prestarted()
+    assert run._PRESTARTED is None and _gone(process.pid)
