@@ -70,7 +70,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false")
     pages = sum(1 for p in args.raw.rglob("*") if p.is_file())
-    print(f"| what | runs | median s | min s | max s |\n|---|---|---|---|---|")
+    print("| what | runs | median s | min s | max s |\n|---|---|---|---|---|")
     for prefect, home, what in (
         (False, "fresh", "direct mode (no Prefect server configured)"),
         (True, "fresh", "--prefect: tracked flow run on a temporary Prefect server, fresh PREFECT_HOME"),

@@ -29,7 +29,6 @@ import json
 import random
 import re
 import statistics
-import sys
 from collections import Counter
 from pathlib import Path
 

@@ -416,7 +416,7 @@ def print_misses(one: Score) -> None:
               f"{truth[0]:.3f} .. {truth[-1]:.3f} (median {statistics.median(truth):.3f}); kinds: "
               + ", ".join(f"{k} {c}" for k, c in Counter(k for p in one.missed for k in p.kinds).most_common()))
     if one.false:
-        print(f"false positives (one run): "
+        print("false positives (one run): "
               + ", ".join(f"{k} {c}" for k, c in Counter(why_false(p, o) for p, o in one.false).most_common()))
         for page, other in one.false[:10]:
             exact = jaccard(shingles(page.record["text"]), shingles(other.record["text"])) if other else 0.0

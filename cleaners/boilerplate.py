@@ -64,7 +64,7 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
     ),
     "chrome:comment_count": _rx(
         rf"{_NUM} (?:responses?|comments?|replies|repl(?:y|ies)|thoughts?|trackbacks?|pingbacks?)(?: (?:to|on|for|about) {_QUOTED})?:?",
-        rf"(?:comments?|responses?|replies) \(\d+\)",
+        r"(?:comments?|responses?|replies) \(\d+\)",
         rf"{_NUM} (?:kommentare?|antworten?|comentarios?|respuestas?|commentaires?|réponses?|comentários?|respostas?|komentar|tanggapan|yorum|bình luận)(?: (?:zu|auf|a|en|para|sur|à|untuk|pada|em) {_QUOTED})?:?",
         rf"{_QUOTED} (?:için|hakkında) {_NUM} (?:yorum|yanıt|cevap)",
         r"no comments(?: yet)?[:.]?",

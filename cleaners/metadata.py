@@ -7,7 +7,6 @@ tag-page URLs only; WordPress, Blogger and others mark tags with rel="tag".
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
