@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,21 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS_RAW = REPO / "raw" / "seeds"  # copies of ../shared/seeds/raw
 SEEDS_FIXTURE = Path(__file__).parent / "fixtures" / "seeds"  # expected/ and check.py, copied from ../shared/seeds
 RUN = {"run_id": "test-run", "pipeline_version": "test", "config_sha256": "test"}
+
+
+def process_gone(pid: int, seconds: float = 0.0) -> bool:
+    """Whether process `pid` has exited (a zombie not reaped yet has), waiting up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().rsplit(")", 1)[-1].split()[0] == "Z":
+                    return True
+        except FileNotFoundError:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
 
 # Prefect must never reach for a server or write to ~/.prefect from the test suite.
 os.environ.setdefault("DO_NOT_TRACK", "1")

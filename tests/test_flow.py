@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SEEDS_RAW
+from tests.conftest import REPO, SEEDS_RAW, process_gone
 from tests.test_run import read_feed
 
 pytestmark = pytest.mark.prefect
@@ -152,22 +152,6 @@ def test_the_flows_worker_processes_run_no_prefect(prefect_server):
     assert clean._PROCESS_POOL is None
 
 
-def _gone(pid: int, seconds: float = 15) -> bool:
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-            with open(f"/proc/{pid}/stat") as stat:
-                if stat.read().split(")")[-1].split()[0] == "Z":
-                    return True
-        except (ProcessLookupError, FileNotFoundError):
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_the_flow_cleans_in_the_process_pool_the_cli_started_while_the_server_booted(prefect_server, tmp_path,
                                                                                     monkeypatch):
     import flows.clean as clean
@@ -182,7 +166,7 @@ def test_the_flow_cleans_in_the_process_pool_the_cli_started_while_the_server_bo
     monkeypatch.setattr(clean, "spawned_pool", lambda workers: pytest.fail("the flow made a pool of its own"))
     report = clean.run_clean_flow(settings, SEEDS_RAW, tmp_path / "out")
     assert report["articles"] == 5 and run._PRESTARTED is None
-    assert pool.workers[0].process is first and _gone(first.pid)  # cleaned the batch, shut down with the flow
+    assert pool.workers[0].process is first and process_gone(first.pid, 15)  # cleaned the batch, shut down with the flow
 
 
 def test_a_prestarted_pool_no_flow_took_is_shut_down():
@@ -191,4 +175,4 @@ def test_a_prestarted_pool_no_flow_took_is_shut_down():
     run.prestart_spawned_pool(2)
     process = run._PRESTARTED.workers[0].process
     run.discard_prestarted()
-    assert run._PRESTARTED is None and _gone(process.pid)
+    assert run._PRESTARTED is None and process_gone(process.pid, 15)

@@ -8,13 +8,12 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from flows.prefect_server import EPHEMERAL_ENV, ServerError, TemporaryServer, uvicorn_command
-from tests.conftest import REPO, SEEDS_RAW
+from tests.conftest import REPO, SEEDS_RAW, process_gone
 from tests.test_run import read_feed
 
 pytestmark = pytest.mark.prefect
@@ -25,15 +24,6 @@ def _client_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(PREFECT_HOME=str(home), DO_NOT_TRACK="1")
     return env
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat") as stat:  # a zombie (exited, not reaped yet) is gone too
-        return stat.read().split(")")[-1].split()[0] != "Z"
 
 
 def _listening(port: int) -> bool:
@@ -77,13 +67,10 @@ def test_the_server_stops_when_the_process_that_started_it_is_killed(tmp_path):
     parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=REPO,
                               env=_client_env(tmp_path / "home"))
     server_pid = int(parent.stdout.readline())
-    assert _alive(server_pid)
+    assert not process_gone(server_pid)
     parent.kill()  # SIGKILL: no exit handler runs
     parent.wait()
-    deadline = time.monotonic() + 30
-    while _alive(server_pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    if _alive(server_pid):
+    if not process_gone(server_pid, 30):
         os.kill(server_pid, signal.SIGKILL)
         pytest.fail("the temporary server outlived the process that started it")
 
