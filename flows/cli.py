@@ -101,16 +101,15 @@ def _tracked_run(settings: Settings, raw: Path, clean_dir: Path, reprocess: bool
     from .prefect_server import ServerError
     from .run import discard_prestarted, prestart_spawned_pool, warm_up, worker_count
 
-    prestart = settings.run.runner != "dask"
+    workers = 0 if settings.run.runner == "dask" else worker_count(settings)  # the flow's pool, none on Dask
     try:
         server = _temporary_server(settings, quiet)
-        if prestart and not server:
-            prestart_spawned_pool(worker_count(settings))
+        if not server:
+            prestart_spawned_pool(workers)
         from .clean import run_clean_flow  # imports Prefect: only for tracked runs
 
         if server:
-            if prestart:
-                prestart_spawned_pool(worker_count(settings))
+            prestart_spawned_pool(workers)
             warm_up()
             server.wait_ready()
         return run_clean_flow(settings, raw, clean_dir, reprocess=reprocess, temporary_server=server is not None)

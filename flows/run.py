@@ -29,9 +29,9 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from itertools import islice
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -351,9 +351,9 @@ _WARM: set[str] = set()  # what this process has set up: "text", "date_parser"
 def warm_up(date_parser: bool = False) -> None:
     """Clean one small page before a cleaning process starts on its batches, outside any page's
     time cap: the libraries' lazy set-up (langdetect's profiles, imports, patterns) is not charged
-    to the first real page. With `date_parser`, dateparser's locale patterns too (see shares_date_parser). Done once
-    per process: in the parent of forked workers (they inherit it), in each spawned worker, and in
-    the flow's process, which cleans the HTML report's sample pages again."""
+    to the first real page. With `date_parser`, dateparser's locale patterns too (see
+    shares_date_parser). Done once per process: in the parent of forked workers (they inherit it),
+    in each spawned worker, and in the flow's process, which cleans the report's samples again."""
     try:
         if "text" not in _WARM:
             _WARM.add("text")
@@ -555,12 +555,12 @@ _PRESTARTED: BatchPool | None = None
 
 
 def prestart_spawned_pool(workers: int) -> None:
-    """Make a spawned pool now and start its first process, which imports and sets up the cleaning
-    code (about a second) while the CLI imports Prefect and a temporary server boots. The flow
-    takes it (`take_prestarted`; other processes start when batches need them);
-    `discard_prestarted` shuts it down when no flow did."""
+    """Make a spawned pool of `workers` processes now (none: no pool, as on Dask) and start its
+    first process, which imports and sets up the cleaning code (about a second) while the CLI
+    imports Prefect and a temporary server boots. The flow takes it (`take_prestarted`; other
+    processes start when batches need them); `discard_prestarted` shuts it down when no flow did."""
     global _PRESTARTED
-    if _PRESTARTED is None:
+    if _PRESTARTED is None and workers > 0:
         _PRESTARTED = spawned_pool(workers)
         _PRESTARTED.submit(os.getpid)
 
@@ -568,15 +568,16 @@ def prestart_spawned_pool(workers: int) -> None:
 def take_prestarted(workers: int) -> BatchPool | None:
     """The prestarted pool when it has `workers` processes (else it is shut down)."""
     global _PRESTARTED
-    pool, _PRESTARTED = _PRESTARTED, None
-    if pool is not None and len(pool.workers) != workers:
-        pool.shutdown()
-        return None
-    return pool
+    if _PRESTARTED is not None and len(_PRESTARTED.workers) == workers:
+        pool, _PRESTARTED = _PRESTARTED, None
+        return pool
+    discard_prestarted()
+    return None
 
 
 def discard_prestarted() -> None:
-    pool = take_prestarted(-1)
+    global _PRESTARTED
+    pool, _PRESTARTED = _PRESTARTED, None
     if pool is not None:
         pool.shutdown()
 
