@@ -11,6 +11,7 @@ import os
 import random
 import re
 from functools import lru_cache
+from itertools import islice
 
 import numpy as np
 from langdetect.detector import Detector
@@ -180,7 +181,8 @@ def detect(text: str) -> tuple[str | None, float]:
 def detect_language(text: str, settings: LanguageSettings) -> tuple[str | None, float | None]:
     """(ISO code, probability), or (None, None) when there is too little text to tell."""
     sample = text[: settings.sample_chars]
-    if sum(ch.isalpha() for ch in sample) < settings.min_chars:
+    # counting stops at min_chars letters: a generator over the whole sample cost 0.3 ms per page
+    if len(list(islice(filter(str.isalpha, sample), settings.min_chars))) < settings.min_chars:
         return None, None
     lang, prob = detect(sample)
     return (lang, round(prob, 4)) if lang else (None, None)

@@ -19,6 +19,17 @@ def test_too_little_text_gives_no_language_rather_than_a_guess():
     assert detect_language("12345 67890 !!!", S) == (None, None)
 
 
+def test_min_chars_counts_the_letters_of_the_sample_only():
+    settings = LanguageSettings(sample_chars=200, min_chars=40)
+    letters = "".join(ch for ch in GERMAN if ch.isalpha())  # 'ß', 'ü' are letters too
+    spaced = " 1 ".join(letters[:40])  # digits and spaces between the letters do not count
+    assert detect_language(spaced, settings)[0] is not None
+    assert detect_language(" 1 ".join(letters[:39]), settings) == (None, None)
+    # letters past the sample are not read: 39 in the first 200 characters
+    late = " 1 ".join(letters[:39]) + " " * (200 - len(" 1 ".join(letters[:39]))) + GERMAN
+    assert detect_language(late, settings) == (None, None)
+
+
 def test_languages_outside_the_allowed_list_are_rejected():
     cleaner = Cleaner(CleaningSettings(language=LanguageSettings(allowed=["en"])))
     kind, rec = cleaner.record(text_page("Radwege\n\n" + GERMAN + "\n" + GERMAN), RUN)
