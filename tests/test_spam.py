@@ -104,3 +104,42 @@ def test_the_prefix_tree_pattern_finds_a_phrase_where_the_flat_pattern_does():
              *(p + "s" for p in phrases), *("x" + p for p in phrases), *(p[:-1] for p in phrases),
              ARTICLE, "CASINO", "Casinos", "casino-bonus", "on-line casino siteleri2024", ""]
     assert [bool(flat.search(t)) for t in texts] == [bool(tree.search(t)) for t in texts]
+
+
+def test_folded_search_finds_every_line_the_ignorecase_search_finds():
+    """The lexicon gate searches folded text case-sensitively (faster); it may find more than the
+    IGNORECASE pattern, never less: capitals, Turkish dotted and dotless i, spaces between words."""
+    from cleaners.spam import _pattern, lexicon_phrases, load_lexicon
+
+    phrases = [p for kinds in lexicon_phrases().values() for kind in kinds.values() for ps in kind.values() for p in ps]
+    flat, lex = _pattern(phrases), load_lexicon()
+    texts = [*phrases, *(p.upper() for p in phrases), *(p.title() for p in phrases),
+             *(p.replace("i", "İ").replace("ı", "I") for p in phrases), *(p.replace("ı", "i") for p in phrases),
+             *(p.replace(" ", "\u00a0\n ") for p in phrases), *("x" + p for p in phrases), *(p + "_" for p in phrases),
+             "CASİNO SİTELERİ", "GÜVENİLİR BAHİS", "canli casino", ARTICLE]
+    for text in texts:
+        assert lex.may_name_spam(text) or not flat.search(text), text
+    assert lex.may_name_spam("CANLI CASİNO") and lex.may_name_strong("Güvenİlİr BAHİS siteleri")
+    assert not lex.may_name_spam(ARTICLE) and not lex.may_name_strong("")
+
+
+def test_fold_keeps_every_ignorecase_match_of_the_lexicons_letters_for_every_code_point():
+    """Why the folded search loses nothing: re's IGNORECASE matches letter by letter, so it is
+    enough that every character it takes for a lexicon letter folds to that letter, that no
+    character outside words folds into a word character, and that whitespace stays whitespace."""
+    import re
+
+    from cleaners.spam import fold, lexicon_phrases
+
+    phrases = [p.casefold() for kinds in lexicon_phrases().values() for kind in kinds.values()
+               for ps in kind.values() for p in ps]
+    everything = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    for letter in sorted({ch for p in phrases for ch in p} - {" "}):
+        for match in re.finditer(re.escape(letter), everything, re.IGNORECASE):
+            assert fold(match.group()) == fold(letter), (letter, match.group())
+    word, space = re.compile(r"\w"), re.compile(r"\s")
+    for ch in everything:
+        folded = fold(ch)
+        if folded != ch:
+            assert word.match(ch) or not word.search(folded), hex(ord(ch))
+            assert not space.match(ch) or space.fullmatch(folded), hex(ord(ch))

@@ -75,7 +75,7 @@ def hrefs_may_name_spam(hrefs) -> bool:
     over all of them joined (most pages name no spam word in any link)."""
     splits = [split for href in hrefs if (split := _split_href(href)) is not None]
     words = " ".join(_URL_WORD.findall(" ".join(f"{host} {path}" for host, path in splits).casefold()))
-    if load_lexicon().any_strong.search(words):  # whether strong_category(words) finds one, in one search
+    if load_lexicon().may_name_strong(words):  # whether strong_category(words) may find one, in one search
         return True
     segments = [_NOT_WORD.sub("", segment) for host, path in splits
                 for segment in _SEGMENT_SEPARATOR.split(f"{host}/{path}".casefold()) if len(segment) >= COMPACT_MIN]
