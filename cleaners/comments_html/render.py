@@ -18,27 +18,28 @@ def _has_words(line: str) -> bool:
 
 
 def _walk(el, skip: Callable, out: list[str], skipped: list | None, pre: bool = False) -> None:
-    tag = el.tag if isinstance(el.tag, str) else None
-    if tag is None or tag in _SKIP_TAGS:
+    # text as shown: a line break in the HTML source is a space, except inside <pre>. The hot loop
+    # of comment reading: written out, and empty strings are not appended
+    tag = el.tag
+    if not isinstance(tag, str) or tag in _SKIP_TAGS:
         return
     if skip(el):
         if skipped is not None:
             skipped.append(el)
         return
     block, pre = tag in _BLOCK_TAGS, pre or tag == "pre"
-    out.append("\n" if block or tag == "br" else "")
-    out.append(_source_text(el.text, pre))
+    if block or tag == "br":
+        out.append("\n")
+    text = el.text
+    if text:
+        out.append(text if pre else text.replace("\n", " "))
     for child in el:
         _walk(child, skip, out, skipped, pre)
-        out.append(_source_text(child.tail, pre))
-    out.append("\n" if block else "")
-
-
-def _source_text(text: str | None, pre: bool) -> str:
-    """Text as shown: a line break in the HTML source is a space, except inside <pre>."""
-    if not text:
-        return ""
-    return text if pre else text.replace("\n", " ")
+        tail = child.tail
+        if tail:
+            out.append(tail if pre else tail.replace("\n", " "))
+    if block:
+        out.append("\n")
 
 
 def render_lines(el, skip: Callable = lambda e: False, skipped: list | None = None) -> list[str]:
