@@ -60,6 +60,7 @@ def line_key(line: str) -> str:
 # because importing datasketch imports scipy for its LSH classes: 0.4 s in every process we start.
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 _PERMUTATIONS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+_SHINGLE_ROWS = 2048  # shingles permuted at once: 1 MB at 128 permutations
 
 
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
@@ -88,9 +89,14 @@ def minhash(normalized: str, settings: DedupSettings) -> bytes:
     # every run of n words (zip of the word list shifted 0..n-1 times); a shorter text is one shingle
     shingles = set(map(b" ".join, zip(*(words[k:] for k in range(n))))) if len(words) >= n else {b" ".join(words)}
     # datasketch's default hash (sha1_hash32: the first 4 bytes of SHA-1, little-endian) of every shingle
-    hashes = np.frombuffer(b"".join([sha1(s).digest()[:4] for s in shingles]), dtype="<u4").astype(np.uint32)
-    # one row per shingle, one column per permutation; uint32 arithmetic wraps: that is the mod 2^32
-    return (_fmix32(hashes).reshape(-1, 1) * a + b).min(axis=0).astype("<u4").tobytes()
+    hashes = _fmix32(np.frombuffer(b"".join([sha1(s).digest()[:4] for s in shingles]), dtype="<u4").astype(np.uint32))
+    # a row per shingle, a column per permutation (uint32 arithmetic wraps: that is the mod 2^32), in
+    # slices of rows: a page of a million shingles would otherwise need a 512 MB matrix, twice
+    lowest = np.full(len(a), np.iinfo(np.uint32).max, dtype=np.uint32)
+    for start in range(0, len(hashes), _SHINGLE_ROWS):
+        rows = hashes[start:start + _SHINGLE_ROWS].reshape(-1, 1) * a + b
+        np.minimum(lowest, rows.min(axis=0), out=lowest)
+    return lowest.astype("<u4").tobytes()
 
 
 def similarity(a: bytes, b: bytes) -> float:

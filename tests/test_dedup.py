@@ -44,8 +44,13 @@ def test_minhash_equals_datasketchs_own_so_signatures_stored_by_earlier_runs_sti
     from cleaners.dedup import minhash
     from cleaners.normalize import comparable
 
+    from cleaners.dedup import _SHINGLE_ROWS
+
     rng = random.Random(4)
-    texts = ["", "one", "two words", "Grüße aus Köln — 東京は晴れ, Москва", *("\n".join(article(rng)) for _ in range(5))]
+    long_text = "\n".join(line for _ in range(40) for line in article(rng))  # permuted in several slices
+    assert len(set(zip(*(comparable(long_text).split()[k:] for k in range(3))))) > 2 * _SHINGLE_ROWS
+    texts = ["", "one", "two words", "Grüße aus Köln — 東京は晴れ, Москва", long_text,
+             *("\n".join(article(rng)) for _ in range(5))]
     for n, text in itertools.product((1, 2, 3, 5), texts):
         settings = SETTINGS.model_copy(update={"shingle_words": n})
         normalized = comparable(text)
