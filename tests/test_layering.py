@@ -25,3 +25,17 @@ def test_the_flow_is_importable_from_flows():
     from flows import clean_flow
 
     assert clean_flow.name == "winnow-clean"
+
+
+def test_cleaning_and_deduplicating_do_not_load_scipy(tmp_path):
+    """datasketch's package imports scipy (0.4 s in every process started): Winnow computes its
+    MinHash itself. The batches run in this one process here, so their imports show."""
+    code = (
+        "import sys; from pathlib import Path; from flows import clean_pass, Settings; "
+        "from flows.run import clean_batch; "
+        f"report = clean_pass(Settings(), Path({str(SEEDS_RAW)!r}), Path({str(tmp_path / 'out')!r}), "
+        "map_batches=lambda specs: (clean_batch(s) for s in specs)); "
+        "print(report['records_in'], sorted(m for m in ('scipy', 'datasketch') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "5 []"
