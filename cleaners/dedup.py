@@ -89,7 +89,7 @@ def minhash(normalized: str, settings: DedupSettings) -> bytes:
     # every run of n words (zip of the word list shifted 0..n-1 times); a shorter text is one shingle
     shingles = set(map(b" ".join, zip(*(words[k:] for k in range(n))))) if len(words) >= n else {b" ".join(words)}
     # datasketch's default hash (sha1_hash32: the first 4 bytes of SHA-1, little-endian) of every shingle
-    hashes = _fmix32(np.frombuffer(b"".join([sha1(s).digest()[:4] for s in shingles]), dtype="<u4").astype(np.uint32))
+    hashes = _fmix32(np.frombuffer(b"".join([sha1(s).digest()[:4] for s in shingles]), dtype="<u4"))
     # a row per shingle, a column per permutation (uint32 arithmetic wraps: that is the mod 2^32), in
     # slices of rows: a page of a million shingles would otherwise need a 512 MB matrix, twice
     lowest = np.full(len(a), np.iinfo(np.uint32).max, dtype=np.uint32)
