@@ -207,6 +207,20 @@ def test_scripts_styles_and_head_are_left_alone():
     assert tree.find("body/script") is not None and tree.find("body/noscript") is not None
 
 
+def test_hidden_blocks_are_found_at_any_depth_but_not_under_script_like_tags():
+    links = ("<a href='https://a.example/'>casino siteleri</a> <a href='https://b.example/'>deneme bonusu</a> "
+             "<a href='https://c.example/'>canlı bahis</a>")
+    html = ("<html><head><style>.promo-x { display: none }</style></head><body>" + article_html(3)
+            + f"<div><section style='color:red'><div class='box'><p><span class='promo-x'>{links}</span></p></div></section></div>"
+            + f"<div class='wrap'><div><div hidden>{links}</div></div></div>"
+            + f"<noscript><div style='display:none'>{links}</div></noscript></body></html>")
+    tree = lxml.html.document_fromstring(html)
+    removed, _ = strip_injected_spam(tree, S)
+    # hidden by a sheet's class under a styled element, and by the attribute under plain ones
+    assert [r.reason for r in removed] == ["spam:hidden_links", "spam:hidden_links"]
+    assert "casino siteleri" in tree.find("body/noscript").text_content()  # never read as page text
+
+
 def test_a_page_that_is_only_spam_is_left_to_the_text_steps():
     # Nothing may take more than 40% of the page: the text step sees the spam and rejects the page.
     tree = lxml.html.document_fromstring("<html><body><p>slot gacor hari ini situs judi online</p></body></html>")

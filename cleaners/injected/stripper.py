@@ -2,6 +2,8 @@
 sentences) with their thresholds, and strip_injected_spam, which runs them."""
 from __future__ import annotations
 
+from lxml import etree
+
 from ..document import Removal
 from ..dom import remove_keeping_tail
 from ..settings import SpamSettings
@@ -30,6 +32,8 @@ KEYWORD_LINK_COVERAGE = 0.5  # a keyword anchor to a spam word in another site's
 KEYWORD_LINK_CATEGORIES = ("gambling", "pharma", "adult")
 # Hiding kinds whose honest blocks are removed too; opacity:0 is mostly a fade-in start state.
 _DROP_HONEST = frozenset({"display", "visibility", "font", "offscreen", "size", "clip", "attr"})
+_MAY_BE_HIDDEN = etree.XPath(".//*[@style or @hidden]")
+_MAY_BE_HIDDEN_BY_RULES = etree.XPath(".//*[@style or @hidden or @class or @id]")
 
 
 class _Stripper:
@@ -176,14 +180,28 @@ class _Stripper:
         return False
 
     def strip_hidden(self) -> None:
-        stack = list(reversed(self.body))
-        while stack:
-            el = stack.pop()
-            if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
+        """Hidden elements of the body, outer before inner (document order). The inside of one
+        that is removed or passed over is not looked at, nor anything under a skipped tag."""
+        # only an element with a style or a hidden attribute, or a class or id the sheets hide, can
+        # be hidden: the others (most of a page) are not looked at
+        find = _MAY_BE_HIDDEN_BY_RULES if self.css.by_token else _MAY_BE_HIDDEN
+        closed: set = set()  # removed, or passed over with their inside
+        for el in find(self.body):
+            if el.tag in SKIP_TAGS or self._inside(el, closed):
                 continue
             kind = self.hidden_kind(el)
-            if kind is None or self._hidden(el, kind) == "descend":
-                stack.extend(reversed(el))
+            if kind is not None and self._hidden(el, kind) != "descend":
+                closed.add(el)
+
+    def _inside(self, el, closed: set) -> bool:
+        """Whether `el` is under a closed element or a skipped tag (a removed element's inside
+        is cut off from the body: its ancestors end at that element)."""
+        for anc in el.iterancestors():
+            if anc is self.body:
+                return False
+            if anc in closed or anc.tag in SKIP_TAGS:
+                return True
+        return True  # not in the body (never the case for what find() returns before any removal)
 
     def _hidden(self, el, kind: str) -> str:
         """Remove the hidden element if it should go; 'descend' when it stays and its inside is to be checked."""
