@@ -281,6 +281,22 @@ def test_href_category(href, category):
     assert href_category(href) == category
 
 
+@pytest.mark.parametrize("head, body, sites", [
+    ("<link rel='canonical' href='https://www.gazette.example/a/'>", "", {"gazette.example"}),
+    ("<meta property='og:url' content='https://news.example.co.uk/a/'>", "", {"example.co.uk"}),
+    ("<base href='https://blog.example.org/'>", "", {"example.org"}),
+    ("<link rel='stylesheet' href='https://cdn.example/s.css'><meta property='og:image' content='https://img.example/x.png'>",
+     "".join(f"<a href='https://mine.example/{i}'>post {i}</a>" for i in range(5)) + "<a href='https://other.example/'>x</a>",
+     {"mine.example"}),  # none named: the host most links go to
+    ("", "<a href='https://a.example/'>a</a><a href='https://b.example/'>b</a>", set()),  # too few links to tell
+])
+def test_the_pages_own_site(head, body, sites):
+    from cleaners.injected.urls import _own_sites
+
+    tree = lxml.html.document_fromstring(f"<html><head>{head}</head><body><p>text</p>{body}</body></html>")
+    assert _own_sites(tree, tree.find("body")) == frozenset(sites)
+
+
 def test_complex_and_media_query_selectors_do_not_hide():
     html = ("<html><head><style>@media print { .story { display:none } } nav .story { display:none }"
             " .story:hover { display:none }</style></head><body>"

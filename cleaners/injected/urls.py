@@ -6,7 +6,6 @@ import re
 from collections import Counter
 from urllib.parse import unquote, urlsplit
 
-
 from ..caching import cache_short
 from ..spam import load_lexicon
 from .lexicon import COMPACT_MIN, _compact_pattern, _compact_search, may_match, strong_category
