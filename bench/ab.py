@@ -32,8 +32,8 @@ RUN = {"run_id": "ab", "pipeline_version": "ab", "config_sha256": "ab"}
 WARM_UP = 10  # pages cleaned before timing: langdetect's profiles, dateparser's patterns, caches
 
 
-def _timed_part(part: str, cleaner, spent: list[float]) -> None:
-    """Wrap the part named `part` so that its process time adds up in spent[0]."""
+def _timed_part(part: str, cleaner, spent: list) -> None:
+    """Wrap the part named `part` so that its process time adds up in spent[0], its calls in spent[1]."""
     import cleaners.html
 
     def timed(function):
@@ -43,6 +43,7 @@ def _timed_part(part: str, cleaner, spent: list[float]) -> None:
                 return function(*args, **kwargs)
             finally:
                 spent[0] += time.process_time() - started
+                spent[1] += 1
         return wrapper
 
     if callable(getattr(cleaners.html, part, None)) and not part.startswith("_"):
@@ -63,18 +64,20 @@ def child(root: str, pages_file: str, part: str) -> None:
     from cleaners import Cleaner, CleaningSettings, Page
 
     pages = [Page(sha256="", **fields) for fields in pickle.loads(Path(pages_file).read_bytes())]
-    cleaner, spent = Cleaner(CleaningSettings()), [0.0]
+    cleaner, spent = Cleaner(CleaningSettings()), [0.0, 0]
     if part != "clean":
         _timed_part(part, cleaner, spent)
     for page in pages[:WARM_UP]:
         cleaner.record(page, RUN)
-    spent[0], records = 0.0, []
+    spent[:], records = [0.0, 0], []
     for page in pages:
         started = time.process_time()
         result = cleaner.record(page, RUN)
         if part == "clean":
             spent[0] += time.process_time() - started
         records.append(result)
+    if part != "clean" and not spent[1]:
+        raise SystemExit(f"bench.ab: {part!r} never ran on these pages (an HTML part on text pages?)")
     digest = hashlib.sha256(json.dumps(records, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     print(json.dumps({"ms": 1000 * spent[0] / len(pages), "digest": digest}))
 
@@ -147,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
         ms = [r["ms"] for r in rows]
         name = f"base ({args.base})" if code == "base" else "this checkout"
         print(f"| {name} | {medians[code]:.2f} | {min(ms):.2f} | {max(ms):.2f} |")
-    print(f"\nthis / base (medians): {medians['this'] / medians['base']:.3f}" if medians["base"] else "")
+    print(f"\nthis / base (medians): {medians['this'] / max(medians['base'], 1e-9):.3f}")
     digests = {r["digest"] for rows in results.values() for r in rows}
     print("records: identical" if len(digests) == 1 else "records: DIFFER between the two codes")
     print(f"\n{machine()}\ncommand: .venv/bin/python -m bench.ab {' '.join(argv)}")

@@ -34,9 +34,11 @@ def test_a_base_whose_records_differ_is_told_apart(tmp_path):
     assert results["base"][0]["digest"] != results["this"][0]["digest"]
 
 
-def test_an_unknown_part_is_named_in_the_error():
+def test_an_unknown_part_or_one_that_never_runs_is_named_in_the_error():
     with pytest.raises(SystemExit, match="no part named 'nosuch'"):
         compare(str(REPO), _pages(), "nosuch", rounds=1)
+    with pytest.raises(SystemExit, match="'bare_extraction' never ran on these pages"):
+        compare(str(REPO), _pages(), "bare_extraction", rounds=1)  # an HTML part, on text pages
 
 
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="not a git checkout")
