@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from hashlib import sha1
-from typing import Any, Protocol
+from typing import Any, Iterable, Iterator, Protocol
 
 import numpy as np
 
@@ -217,7 +217,8 @@ def original_of(sig: Signature, index: DedupIndex, settings: DedupSettings) -> t
 
 def decide(signatures: list[Signature], index: DedupIndex, settings: DedupSettings) -> Decisions:
     """Keep, revise or reject each article of the run, adding what is kept to `index`; then the
-    site-wide spam comments and template lines of each kept article."""
+    site-wide spam comments and template lines of each kept article. In memory: the flow decides
+    from its run ledger on disk instead (flows/ledger.py), with the same two functions."""
     out = Decisions()
     by_id: dict[str, list[Signature]] = defaultdict(list)
     for sig in signatures:
@@ -226,37 +227,49 @@ def decide(signatures: list[Signature], index: DedupIndex, settings: DedupSettin
     groups = sorted((sorted(group, key=Signature.policy_key) for group in by_id.values()),
                     key=lambda group: (latest[group[0].id] is None, group[0].policy_key()))
     kept = []
-    for group in groups:  # pages already in the feed first (they are kept as revisions), then by policy
-        current = latest[group[0].id]
-        for sig in group:
-            if current is None and (original := original_of(sig, index, settings)):
-                out.by_source[sig.source] = Decision("duplicate", duplicate_of=original[0],
-                                                     detail=f"{original[1]} as article {original[0]}")
-                continue
-            if current is not None and sig.content_key == current[1]:
-                out.by_source[sig.source] = Decision(
-                    "duplicate", duplicate_of=sig.id, detail=f"unchanged re-crawl of article {sig.id} (revision {current[0]})")
-                continue
-            revision = current[0] + 1 if current else 1
-            out.by_source[sig.source] = Decision("keep", revision=revision)
-            index.add(sig, revision, first=current is None)
-            current = (revision, sig.content_key)
+    for sig, decision in decide_in_order(((group, latest[group[0].id]) for group in groups), index, settings):
+        out.by_source[sig.source] = decision
+        if decision.status == "keep":
             kept.append(sig)
     for sig in kept:  # every page of the run counted first: the order of pages does not matter
-        _site_repeats(sig, index, settings, out)
+        template, spam = site_repeats(sig, index, settings)
+        if template:
+            out.template_lines[sig.source] = template
+        if spam:
+            out.spam_comments[sig.source] = spam
     return out
 
 
-def _site_repeats(sig: Signature, index: DedupIndex, settings: DedupSettings, out: Decisions) -> None:
+def decide_in_order(groups: Iterable[tuple[list[Signature], tuple[int, str] | None]], index: DedupIndex,
+                    settings: DedupSettings) -> Iterator[tuple[Signature, Decision]]:
+    """The decision on each page, given the run's pages grouped by article id in deciding order:
+    the groups of articles already in the feed (with their `index.latest` from before the run)
+    first, then by the policy key of their first page; in a group, pages by policy key. What is
+    kept is added to `index` before the next page is decided."""
+    for group, current in groups:
+        for sig in group:
+            if current is None and (original := original_of(sig, index, settings)):
+                yield sig, Decision("duplicate", duplicate_of=original[0], detail=f"{original[1]} as article {original[0]}")
+                continue
+            if current is not None and sig.content_key == current[1]:
+                yield sig, Decision("duplicate", duplicate_of=sig.id,
+                                    detail=f"unchanged re-crawl of article {sig.id} (revision {current[0]})")
+                continue
+            revision = current[0] + 1 if current else 1
+            index.add(sig, revision, first=current is None)
+            current = (revision, sig.content_key)
+            yield sig, Decision("keep", revision=revision)
+
+
+def site_repeats(sig: Signature, index: DedupIndex, settings: DedupSettings) -> tuple[set[int], set[int]]:
+    """(template lines, site-wide spam comments) of a kept article, once every kept page of the run
+    is in `index`."""
     if not sig.site:
-        return
+        return set(), set()
     lines = {h for h, n in index.line_pages(sig.site, sig.lines).items() if n >= settings.template_site_pages}
-    if lines:
-        out.template_lines[sig.source] = lines
     enough = settings.comment_site_pages
     spam = {h for h, n in index.comment_pages(sig.site, sig.comments, enough).items() if n >= enough}
-    if spam:
-        out.spam_comments[sig.source] = spam
+    return lines, spam
 
 
 class MemoryIndex:

@@ -94,7 +94,7 @@ def clean_flow(
 
     def log_progress(manifest: BatchManifest, total: int) -> None:
         done["batches"] += 1
-        done["pages"] += len(manifest.outcomes) + manifest.skipped
+        done["pages"] += manifest.pages + manifest.skipped
         logger.info("[%d/%d batches] %d pages", done["batches"], total, done["pages"])
 
     with _process_pool(workers), _library_logs_to_run_log():

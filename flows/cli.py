@@ -147,7 +147,7 @@ class BatchProgress:
 
     def update(self, manifest: Any, total: int) -> None:
         self.done += 1
-        self.pages += len(manifest.outcomes) + manifest.skipped
+        self.pages += manifest.pages + manifest.skipped
         if not self.enabled or total <= 1:
             return
         elapsed = time.perf_counter() - self.started

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import orjson
 
-from cleaners.dedup import Decisions, decide, duplicate_rejection, strip_site_repeats
+from cleaners.dedup import DedupIndex, decide_in_order, duplicate_rejection, site_repeats, strip_site_repeats
 from cleaners.document import rejection
+from cleaners.settings import DedupSettings
 
 from .config import Settings
+from .ledger import RunLedger
 from .sinks import PartWriter, path_or_none
 from .state import StateIndex
 
@@ -31,21 +33,31 @@ class DedupSummary:
         return {"duplicates": self.duplicates, "revisions": self.revisions, "removed": dict(sorted(self.removed.items()))}
 
 
-def deduplicate(manifests: list["BatchManifest"], db: Path, settings: Settings) -> tuple[StateIndex, DedupSummary]:
-    """Decide over the run's articles and apply the decisions to the staged parts. The returned
-    index holds the run's additions uncommitted: the caller commits them once the parts are
-    published, or closes it (and nothing is remembered)."""
+def deduplicate(manifests: list["BatchManifest"], ledger: RunLedger, db: Path,
+                settings: Settings) -> tuple[StateIndex, DedupSummary]:
+    """Decide over the run's articles (their signatures in the run's ledger) and apply the decisions
+    to the staged parts. The returned index holds the run's additions uncommitted: the caller
+    commits them once the parts are published, or closes it (and nothing is remembered)."""
     index = StateIndex(db, settings.dedup)
     try:
-        decisions = decide([s for m in manifests for s in m.signatures], index, settings.dedup)
+        decide_run(ledger, index, settings.dedup)
         summary = DedupSummary()
         for manifest in manifests:
-            _apply(manifest, decisions, settings, summary)
-            manifest.signatures = []  # decided: no longer needed
+            _apply(manifest, ledger, settings, summary)
     except BaseException:
         index.close()
         raise
     return index, summary
+
+
+def decide_run(ledger: RunLedger, index: DedupIndex, settings: DedupSettings) -> None:
+    """cleaners.dedup.decide over the signatures in the run's ledger, the decisions written to it."""
+    for sig, decision in decide_in_order(ledger.groups(index), index, settings):
+        ledger.decided(sig, decision)
+    for sig in ledger.kept():  # every page of the run counted first: the order of pages does not matter
+        template, spam = site_repeats(sig, index, settings)
+        if template or spam:
+            ledger.repeats(sig, template, spam)
 
 
 def _read_part(path: Path) -> Iterator[dict[str, Any]]:
@@ -55,10 +67,13 @@ def _read_part(path: Path) -> Iterator[dict[str, Any]]:
             yield orjson.loads(line)
 
 
-def _apply(manifest: "BatchManifest", decisions: Decisions, settings: Settings, summary: DedupSummary) -> None:
+def _apply(manifest: "BatchManifest", ledger: RunLedger, settings: Settings, summary: DedupSummary) -> None:
     """Rewrite the batch's staged parts: duplicates move to rejected, kept articles lose their
     site's template lines and spam comments and carry their revision."""
-    if manifest.articles_part is None or not _touched(manifest, decisions):
+    if manifest.articles_part is None:
+        return
+    decisions = ledger.decisions(manifest.index)
+    if all(d.status == "keep" and d.revision == 1 and not template and not spam for d, template, spam in decisions.values()):
         return  # every article kept as it was written: the staged parts stand
     staged = Path(manifest.articles_part)
     stem = staged.name.split("-articles")[0]
@@ -70,7 +85,7 @@ def _apply(manifest: "BatchManifest", decisions: Decisions, settings: Settings, 
     changed: dict[str, tuple[str, str]] = {}
     for record in _read_part(staged):
         source = record["provenance"]["source"]
-        decision = decisions.by_source[source]
+        decision, template, spam = decisions[source]
         if decision.status == "duplicate":
             rejected.write(duplicate_rejection(record, decision))
             changed[source] = ("rejected", "duplicate")
@@ -79,8 +94,7 @@ def _apply(manifest: "BatchManifest", decisions: Decisions, settings: Settings, 
         record["revision"] = decision.revision
         summary.revisions += decision.revision > 1
         before = len(record["provenance"]["removed"])
-        strip_site_repeats(record, decisions.template_lines.get(source, set()),
-                           decisions.spam_comments.get(source, set()), settings.dedup)
+        strip_site_repeats(record, template, spam, settings.dedup)
         summary.removed.update(r["reason"] for r in record["provenance"]["removed"][before:])
         if len(record["text"]) < settings.filters.min_text_chars:
             rejected.write(_too_short(record))
@@ -92,16 +106,7 @@ def _apply(manifest: "BatchManifest", decisions: Decisions, settings: Settings, 
             Path(old).unlink()
     manifest.articles_part = path_or_none(articles.close())
     manifest.rejected_part = path_or_none(rejected.close())
-    manifest.outcomes = [(sha, src, *changed.get(src, (kind, reason)), rid) for sha, src, kind, reason, rid in manifest.outcomes]
-
-
-def _touched(manifest: "BatchManifest", decisions: Decisions) -> bool:
-    for _, source, kind, _, _ in manifest.outcomes:
-        decision = decisions.by_source.get(source) if kind == "article" else None
-        if decision is not None and (decision.status != "keep" or decision.revision != 1 or
-                                     source in decisions.template_lines or source in decisions.spam_comments):
-            return True
-    return False
+    ledger.rejected(manifest.index, changed)
 
 
 def _too_short(record: dict[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ import shutil
 import signal
 import time
 import uuid
-from collections import Counter, deque
+from collections import deque
 from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -45,6 +45,7 @@ from cleaners.html import warm_up_date_parser
 from .config import Settings
 from .deadline import PageTimeout, page_deadline
 from .dedup import DedupSummary, deduplicate
+from .ledger import LEDGER, RunLedger
 from .locking import RunLock
 from .sinks import (
     ARTICLES, REJECTED, RUNS, STAGING, PartWriter, append_to_manifest, crash_point, fsync_dir, part_name,
@@ -87,7 +88,9 @@ class BatchManifest:
     index: int
     articles_part: str | None = None
     rejected_part: str | None = None
-    outcomes: list[tuple[str, str, str, str | None, str]] = field(default_factory=list)  # sha, source, outcome, reason, id
+    # sha, source, outcome, reason, id of each page; the flow moves them to the run's ledger on arrival
+    outcomes: list[tuple[str, str, str, str | None, str]] = field(default_factory=list)
+    pages: int = 0  # pages cleaned (outcomes)
     skipped: int = 0
     seconds: float = 0.0
     slowest: list[tuple[float, str]] = field(default_factory=list)
@@ -220,6 +223,7 @@ def _clean_batch(spec: BatchSpec, log: _BatchLog) -> BatchManifest:
                 if kind == "article" and cleaning.dedup.enabled:
                     manifest.signatures.append(signature_of(record, cleaning.dedup))
                 manifest.outcomes.append((item.sha256, item.source, kind, record.get("reason"), record["id"]))
+                manifest.pages += 1
     finally:
         if memory is not None:
             memory.close()
@@ -669,19 +673,21 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
     ]
     mapper = map_batches or pool_map_batches(worker_count(settings))
     manifests = []
-    for manifest in mapper(biggest_first(specs, batches)):
-        manifests.append(manifest)
-        for line in manifest.log:
-            PAGES_LOG.warning("%s", line)
-        if on_batch:
-            on_batch(manifest, len(specs))
-    manifests.sort(key=lambda m: m.index)
+    ledger = RunLedger(staging / LEDGER)
     index, summary = None, DedupSummary()
-    if settings.dedup.enabled:
-        index, summary = deduplicate(manifests, state_path(clean_dir), settings)
     try:
-        plan = publication_plan(manifests, clean_dir, run)
-        report = run_report(run, files, manifests, [p["path"] for p in plan["parts"]],
+        for manifest in mapper(biggest_first(specs, batches)):
+            ledger.add(manifest)
+            manifests.append(manifest)
+            for line in manifest.log:
+                PAGES_LOG.warning("%s", line)
+            if on_batch:
+                on_batch(manifest, len(specs))
+        manifests.sort(key=lambda m: m.index)
+        if settings.dedup.enabled:
+            index, summary = deduplicate(manifests, ledger, state_path(clean_dir), settings)
+        plan = publication_plan(manifests, ledger, clean_dir, run)
+        report = run_report(run, files, manifests, ledger, [p["path"] for p in plan["parts"]],
                             time.perf_counter() - started, raw_dir, clean_dir)
         report["dedup"] = summary.as_dict()
         report["runner"] = settings.run.runner
@@ -690,8 +696,9 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
         stage_html_report(report, clean_dir, plan, settings)
         plan["report"] = report
         crash_point("staged")
-        commit(manifests, clean_dir, run, index, plan)
+        commit(ledger, clean_dir, run, index, plan)
     finally:
+        ledger.close()
         if index is not None:
             index.close()
     crash_point("state_committed")
@@ -699,11 +706,12 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
     return report
 
 
-def publication_plan(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str]) -> dict[str, Any]:
+def publication_plan(manifests: list[BatchManifest], ledger: RunLedger, clean_dir: Path,
+                     run: dict[str, str]) -> dict[str, Any]:
     """Where each staged part goes in the feed, and its manifest entry, in batch order."""
     parts = []
+    counts = ledger.counts()
     for manifest in manifests:
-        counts = Counter(kind for _, _, kind, _, _ in manifest.outcomes)
         for staged, folder, kind in ((manifest.articles_part, ARTICLES, "article"),
                                      (manifest.rejected_part, REJECTED, "rejected")):
             if staged:
@@ -712,19 +720,16 @@ def publication_plan(manifests: list[BatchManifest], clean_dir: Path, run: dict[
                 if (clean_dir / path).exists():
                     raise FileExistsError(f"{clean_dir / path} already exists; a run never overwrites the feed")
                 parts.append({"staged": Path(staged).relative_to(clean_dir).as_posix(), "path": path,
-                              "kind": folder, "run_id": run["run_id"], "records": counts[kind]})
+                              "kind": folder, "run_id": run["run_id"], "records": counts[manifest.index, kind]})
     return {"run_id": run["run_id"], "parts": parts}
 
 
-def commit(manifests: list[BatchManifest], clean_dir: Path, run: dict[str, str], index: StateIndex | None,
+def commit(ledger: RunLedger, clean_dir: Path, run: dict[str, str], index: StateIndex | None,
            plan: dict[str, Any]) -> None:
     """The run's commit point: its inputs as processed, what it kept as the dedup index of later
     runs, and its journal row (the plan of the publication), in one SQLite transaction. Every part
     is staged (written and fsynced) before; none is published yet."""
-    rows = [
-        (sha, source, outcome, reason, record_id, run["run_id"])
-        for m in manifests for sha, source, outcome, reason, record_id in m.outcomes if sha
-    ]
+    rows = ledger.processed(run["run_id"])
     journal = (run["run_id"], orjson.dumps(plan))
     if index is not None:
         index.commit(rows, journal)
@@ -799,12 +804,11 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 def run_report(
-    run: dict[str, str], files: list[InputFile], manifests: list[BatchManifest], published: list[str],
-    seconds: float, raw_dir: Path, clean_dir: Path,
+    run: dict[str, str], files: list[InputFile], manifests: list[BatchManifest], ledger: RunLedger,
+    published: list[str], seconds: float, raw_dir: Path, clean_dir: Path,
 ) -> dict[str, Any]:
-    outcomes = [o for m in manifests for o in m.outcomes]
-    rejected = Counter(reason for _, _, outcome, reason, _ in outcomes if outcome == "rejected")
-    articles = sum(1 for o in outcomes if o[2] == "article")
+    rejected = ledger.rejected_by_reason()
+    articles = sum(n for (_, kind), n in ledger.counts().items() if kind == "article")
     skipped = sum(m.skipped for m in manifests)
     slowest = sorted((s for m in manifests for s in m.slowest), reverse=True)[:10]
     return {
@@ -812,7 +816,7 @@ def run_report(
         "raw_dir": str(raw_dir),
         "clean_dir": str(clean_dir),
         "files": len(files),
-        "records_in": len(outcomes) + skipped,
+        "records_in": sum(m.pages for m in manifests) + skipped,
         "skipped_already_processed": skipped,
         "articles": articles,
         "rejected": sum(rejected.values()),
