@@ -116,7 +116,7 @@ class StateIndex:
         self.conn = _connect(db)
         self.conn.execute("BEGIN IMMEDIATE")  # one writer: a second run waits for this one
 
-    def commit(self, processed: list[tuple], journal: tuple[str, bytes] | None = None) -> None:
+    def commit(self, processed: Iterable[tuple], journal: tuple[str, bytes] | None = None) -> None:
         _remember_inputs(self.conn, processed)
         if journal is not None:
             self.conn.execute("INSERT INTO journal VALUES (?, ?)", journal)
@@ -169,7 +169,7 @@ class StateIndex:
                                      "LIMIT ?)", (site, h, enough)).fetchone()[0] for h in hashes}
 
 
-def record_processed(db: Path, processed: list[tuple], journal: tuple[str, bytes] | None = None) -> None:
+def record_processed(db: Path, processed: Iterable[tuple], journal: tuple[str, bytes] | None = None) -> None:
     """Remember a run's inputs (when dedup is off, that is all a run remembers), with its journal row."""
     conn = _connect(db)
     try:
@@ -202,7 +202,7 @@ def close_journal(db: Path, run_id: str) -> None:
         conn.close()
 
 
-def _remember_inputs(conn: sqlite3.Connection, processed: list[tuple]) -> None:
+def _remember_inputs(conn: sqlite3.Connection, processed: Iterable[tuple]) -> None:
     """(sha256, source, outcome, reason, record id, run id) rows."""
     conn.executemany("INSERT OR REPLACE INTO processed VALUES (?, ?, ?, ?, ?, ?)", processed)
 
