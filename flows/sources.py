@@ -99,7 +99,7 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_sha(path: Path) -> str:
+def _file_sha(path: str | Path) -> str:
     """sha256 of a whole file, read in blocks (a huge file is never held whole); "" when the file
     cannot be read (it vanished or is not readable: the rejection says so)."""
     try:
