@@ -681,6 +681,7 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
             manifests.append(manifest)
             for line in manifest.log:
                 PAGES_LOG.warning("%s", line)
+            manifest.log = []  # logged: up to 50 lines a batch, not worth keeping to the end of a long run
             if on_batch:
                 on_batch(manifest, len(specs))
         manifests.sort(key=lambda m: m.index)
