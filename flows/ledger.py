@@ -40,7 +40,8 @@ CREATE TABLE decisions (source TEXT PRIMARY KEY, status TEXT NOT NULL, revision 
 -- the site's template lines and spam comments in a kept article (hash64 arrays)
 CREATE TABLE repeats (source TEXT PRIMARY KEY, template BLOB NOT NULL, spam BLOB NOT NULL) WITHOUT ROWID;
 """
-SIGNATURE_COLUMNS = "s.id, s.source, s.site, s.fetched_at, s.length, s.text_key, s.content_key, s.minhash, s.buckets, s.lines, s.comments"
+SIGNATURE_COLUMNS = ("s.id, s.source, s.site, s.fetched_at, s.length, s.text_key, s.content_key, s.minhash, "
+                     "s.buckets, s.lines, s.comments")  # Signature's fields, in order (_signature reads them)
 # Signature.policy_key in SQL: SQLite compares text as UTF-8 bytes, which orders as Python orders str
 POLICY_ORDER = "s.fetched_at IS NULL, COALESCE(s.fetched_at, ''), -s.length, s.id, s.source"
 CHUNK = 2000  # rows written at once
