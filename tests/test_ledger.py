@@ -97,3 +97,24 @@ def test_a_manifest_hands_its_pages_over_and_the_ledger_answers_for_the_run(tmp_
         ("s2", "a.jsonl:2", "rejected", "spam:gambling_anchor", "p2", "run-1"),
         ("s4", "b.jsonl:1", "rejected", "duplicate", "p4", "run-1"),
     ]
+
+
+def test_the_flow_keeps_no_page_of_a_finished_batch_and_still_reports_every_page(tmp_path):
+    from flows.config import Settings
+    from flows.run import clean_pass
+    from tests.sitegen import record, write_jsonl
+    from tests.test_run import read_feed
+
+    rng = random.Random(5)
+    texts = [article(rng) for _ in range(30)]
+    records = [record(f"https://a.example/{n}", f"Page {n}", texts[n]) for n in range(30)]
+    records += [record("https://b.example/copy", "Copy", texts[0]), {"url": "https://c.example/", "text": ""}]
+    for number, page in enumerate(records):  # a file each: a run of 32 files is cut into batches of 20
+        write_jsonl(tmp_path / "raw" / f"page-{number:02d}.jsonl", [page])
+    held = []
+    report = clean_pass(Settings(), tmp_path / "raw", tmp_path / "clean",
+                        on_batch=lambda manifest, total: held.append((manifest.outcomes, manifest.signatures)))
+    assert len(held) > 1 and all(outcomes == [] and signatures == [] for outcomes, signatures in held)
+    assert (report["records_in"], report["articles"], report["rejected"]) == (32, 30, 2)
+    assert report["rejected_by_reason"] == {"duplicate": 1, "empty": 1}
+    assert len(read_feed(tmp_path / "clean", "articles")) == 30 and len(read_feed(tmp_path / "clean", "rejected")) == 2
