@@ -23,7 +23,7 @@ import shutil
 import signal
 import time
 import uuid
-from collections import deque
+from collections import Counter, deque
 from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -687,8 +687,9 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
         manifests.sort(key=lambda m: m.index)
         if settings.dedup.enabled:
             index, summary = deduplicate(manifests, ledger, state_path(clean_dir), settings)
-        plan = publication_plan(manifests, ledger, clean_dir, run)
-        report = run_report(run, files, manifests, ledger, [p["path"] for p in plan["parts"]],
+        counts = ledger.counts()
+        plan = publication_plan(manifests, counts, clean_dir, run)
+        report = run_report(run, files, manifests, ledger, counts, [p["path"] for p in plan["parts"]],
                             time.perf_counter() - started, raw_dir, clean_dir)
         report["dedup"] = summary.as_dict()
         report["runner"] = settings.run.runner
@@ -707,11 +708,11 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
     return report
 
 
-def publication_plan(manifests: list[BatchManifest], ledger: RunLedger, clean_dir: Path,
+def publication_plan(manifests: list[BatchManifest], counts: Counter, clean_dir: Path,
                      run: dict[str, str]) -> dict[str, Any]:
-    """Where each staged part goes in the feed, and its manifest entry, in batch order."""
+    """Where each staged part goes in the feed, and its manifest entry, in batch order (`counts`:
+    the run's records by batch and kind, RunLedger.counts)."""
     parts = []
-    counts = ledger.counts()
     for manifest in manifests:
         for staged, folder, kind in ((manifest.articles_part, ARTICLES, "article"),
                                      (manifest.rejected_part, REJECTED, "rejected")):
@@ -805,11 +806,11 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 def run_report(
-    run: dict[str, str], files: list[InputFile], manifests: list[BatchManifest], ledger: RunLedger,
+    run: dict[str, str], files: list[InputFile], manifests: list[BatchManifest], ledger: RunLedger, counts: Counter,
     published: list[str], seconds: float, raw_dir: Path, clean_dir: Path,
 ) -> dict[str, Any]:
     rejected = ledger.rejected_by_reason()
-    articles = sum(n for (_, kind), n in ledger.counts().items() if kind == "article")
+    articles = sum(n for (_, kind), n in counts.items() if kind == "article")
     skipped = sum(m.skipped for m in manifests)
     slowest = sorted((s for m in manifests for s in m.slowest), reverse=True)[:10]
     return {
