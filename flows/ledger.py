@@ -140,6 +140,8 @@ class RunLedger:
             self._flush()
 
     def _flush(self) -> None:
+        if not self._decided and not self._repeated:
+            return
         with self._transaction():
             self.conn.executemany("INSERT INTO decisions VALUES (?, ?, ?, ?, ?)", self._decided)
             self.conn.executemany("INSERT INTO repeats VALUES (?, ?, ?)", self._repeated)
