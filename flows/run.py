@@ -1,4 +1,4 @@
-"""One cleaning pass: recover -> discover -> batches -> clean (in parallel) -> commit -> publish -> report.
+"""One cleaning pass: recover -> list and batch the inputs (listing.py) -> clean (in parallel) -> commit -> publish -> report.
 
 This is the body of the Prefect flow (flows/clean.py). It does not import Prefect, so a
 one-off `winnow clean` runs the same code without paying for orchestration; the flow
@@ -46,12 +46,13 @@ from .config import Settings
 from .deadline import PageTimeout, page_deadline
 from .dedup import DedupSummary, deduplicate
 from .ledger import LEDGER, RunLedger
+from .listing import PLAN, BatchPlan
 from .locking import RunLock
 from .sinks import (
     ARTICLES, REJECTED, RUNS, STAGING, PartWriter, append_to_manifest, crash_point, fsync_dir, part_name,
     path_or_none, publish, write_durable, write_json_atomic,
 )
-from .sources import InputFile, Unreadable, discover, kind_of, read_pages, split_records
+from .sources import InputFile, Unreadable, kind_of, read_pages
 from .state import SeenInputs, StateIndex, close_journal, open_journal, record_processed, state_path
 
 _LOG = logging.getLogger("flows.run")
@@ -96,37 +97,6 @@ class BatchManifest:
     slowest: list[tuple[float, str]] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)  # of the articles, for the dedup step
     log: list[str] = field(default_factory=list)  # the libraries' warnings while it ran, with their page
-
-
-SPREAD_BATCHES = 16  # a small run is still cut into this many batches, so every core gets work
-MIN_BATCH_PAGES, MIN_BATCH_BYTES = 20, 1_000_000  # ... but no batch smaller than this (a second or so of work)
-
-
-def batch_limits(files: list[InputFile], pages: int, size: int) -> tuple[int, int]:
-    """The run's batch limits: the configured ones (pages bound batches of small text pages, bytes
-    bound batches of large HTML pages), lowered for a small run to spread it over SPREAD_BATCHES
-    batches. They depend on the inputs only, never on the worker count, so the parts written are
-    the same whatever the number of workers."""
-    total_bytes = sum(f.size for f in files)
-    pages = min(pages, max(MIN_BATCH_PAGES, -(-len(files) // SPREAD_BATCHES)))
-    size = min(size, max(MIN_BATCH_BYTES, -(-total_bytes // SPREAD_BATCHES)))
-    return pages, size
-
-
-def plan_batches(files: list[InputFile], pages: int, size: int) -> list[list[InputFile]]:
-    """Consecutive files grouped until a batch holds `pages` files or `size` bytes."""
-    batches: list[list[InputFile]] = []
-    current: list[InputFile] = []
-    current_bytes = 0
-    for file in files:
-        if current and (len(current) >= pages or current_bytes + file.size > size):
-            batches.append(current)
-            current, current_bytes = [], 0
-        current.append(file)
-        current_bytes += file.size
-    if current:
-        batches.append(current)
-    return batches
 
 
 # Set in a BatchPool process by its initializer: [number of the page being cleaned (-1: none),
@@ -332,7 +302,25 @@ def _inject_fault(page: Page) -> None:
         os.kill(os.getpid(), signal.SIGSEGV)
 
 
-MapBatches = Callable[[list[BatchSpec]], Iterable[BatchManifest]]
+class BatchSpecs:
+    """The run's batch specs in the order to start them (BatchPlan.order: the most work first), each
+    made, with its files read from the plan, when it is taken: a run of a million files holds the
+    specs of the batches running only. Iterated as often as needed, always in the same order."""
+
+    def __init__(self, plan: BatchPlan, template: BatchSpec):
+        self.plan, self.template, self.order = plan, template, plan.order()
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __iter__(self) -> Iterator[BatchSpec]:
+        for index in self.order:
+            yield replace(self.template, index=index, files=self.plan.files_of(index))
+
+
+# how a run's batches are cleaned: given the specs (a BatchSpecs, or any sized iterable of specs),
+# the manifests in the order the batches finish
+MapBatches = Callable[[BatchSpecs], Iterable[BatchManifest]]
 
 HARD_GRACE_SECONDS = 5.0  # the pool kills a page running longer than its time cap plus this (or twice the cap)
 POLL_SECONDS = 0.5
@@ -460,14 +448,17 @@ class BatchPool:
         """Run any function in one of the pool's processes (no crash handling)."""
         return self.workers[0].submit(fn, *args)
 
-    def map(self, specs: list[BatchSpec]) -> Iterator[BatchManifest]:
-        """Every batch's manifest, in the order they finish (one thread: this one)."""
-        pending, running = deque(specs), {}
+    def map(self, specs: Iterable[BatchSpec]) -> Iterator[BatchManifest]:
+        """Every batch's manifest, in the order they finish (one thread: this one). A spec is taken
+        from `specs` when a process is free for it."""
+        upcoming, retries, running = iter(specs), deque(), {}
         idle = [self._idle.get() for _ in self.workers]
-        while pending or running:
-            while idle and pending:
-                worker, spec = idle.pop(), pending.popleft()
+        while True:
+            while idle and (spec := retries.popleft() if retries else next(upcoming, None)) is not None:
+                worker = idle.pop()
                 running[worker.submit(clean_batch, spec)] = (worker, spec)
+            if not running:
+                break
             done, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
             for future in done:
                 worker, spec = running.pop(future)
@@ -477,7 +468,7 @@ class BatchPool:
                     yield outcome
                 else:
                     idle.append(self._replace(worker))
-                    pending.appendleft(outcome)
+                    retries.append(outcome)
             for worker, spec in running.values():
                 worker.check(spec)
         for worker in idle:
@@ -529,27 +520,6 @@ class BatchPool:
         return replace(spec, failed=tuple(sorted(spec.failed + (failure,))))
 
 
-# What cleaning a file costs, roughly, in pages: an HTML page of 400 KB takes about one and a half
-# times one of 30 KB (the per-page work dominates: extraction, metadata, language); a file of records
-# (JSONL, WARC) is counted by its bytes, since its records are not counted before it is read.
-PAGE_EQUIVALENT_BYTES = 800_000
-RECORD_BYTES = 50_000
-
-
-def estimated_pages(file: InputFile) -> float:
-    if kind_of(file.rel)[0] in ("html", "text"):
-        return 1 + file.size / PAGE_EQUIVALENT_BYTES
-    return file.size / RECORD_BYTES
-
-
-def biggest_first(specs: list[BatchSpec], batches: list[list[InputFile]]) -> list[BatchSpec]:
-    """The batches in the order to start them: the most work first (estimated_pages), so that a
-    run does not end with one worker on a big batch while the others wait. The parts are written in
-    batch order whatever the order batches finish in."""
-    work = [sum(map(estimated_pages, batch)) for batch in batches]
-    return sorted(specs, key=lambda spec: (-work[spec.index], spec.index))
-
-
 def spawned_pool(workers: int) -> BatchPool:
     """A pool of spawned cleaning processes (the Prefect flow's: see flows/clean.py)."""
     return BatchPool(workers, multiprocessing.get_context("spawn"))
@@ -590,8 +560,8 @@ def pool_map_batches(workers: int) -> MapBatches:
     """Run batches in a pool of forked cleaning processes (BatchPool), even with one worker: a
     page that kills its process must not kill the run."""
 
-    def run(specs: list[BatchSpec]) -> Iterator[BatchManifest]:
-        if not specs:
+    def run(specs: BatchSpecs) -> Iterator[BatchManifest]:
+        if not len(specs):
             return
         processes = min(workers, len(specs))
         with BatchPool(processes, date_parser=shares_date_parser(specs, processes)) as pool:
@@ -615,7 +585,7 @@ def may_hold_html(spec: BatchSpec) -> bool:
     return False
 
 
-def shares_date_parser(specs: list[BatchSpec], processes: int) -> bool:
+def shares_date_parser(specs: Iterable[BatchSpec], processes: int) -> bool:
     """Whether the pool's parent sets up dateparser for its forked workers (1.8 s, 40 MB; see
     cleaners.html.warm_up_date_parser): when every worker has at least two batches that can hold
     HTML, each is all but sure to meet a page that needs it, and would pay for it on its own. The
@@ -652,31 +622,30 @@ def clean_pass(
         return _clean_pass(settings, raw_dir, clean_dir, reprocess, map_batches, on_batch, recovered)
 
 
+def spec_template(settings: Settings, raw_dir: Path, clean_dir: Path, staging: Path, run: dict[str, str],
+                  reprocess: bool) -> BatchSpec:
+    """What every batch of the run shares: BatchSpecs fills in each one's number and files."""
+    return BatchSpec(
+        index=-1, raw_dir=str(raw_dir), files=(), staging=str(staging),
+        cleaning=settings.cleaning().model_dump(mode="json"), run=run, state_db=str(state_path(clean_dir)),
+        reprocess=reprocess, max_input_bytes=settings.run.max_input_bytes, compress=settings.output.compress,
+        page_timeout=settings.run.page_timeout_seconds, page_memory_mb=settings.run.page_memory_mb,
+    )
+
+
 def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: bool, map_batches: MapBatches | None,
                 on_batch: Callable[[BatchManifest, int], None] | None, recovered: list[str]) -> dict[str, Any]:
     started = time.perf_counter()
     run = {"run_id": new_run_id(), "pipeline_version": PIPELINE_VERSION, "config_sha256": settings.sha256()}
-    files = discover(raw_dir)
-    batch_pages, batch_bytes = batch_limits(files, settings.run.batch_pages, settings.run.batch_bytes)
-    pieces = [piece for f in files for piece in split_records(f, batch_bytes)]
     staging = clean_dir / STAGING / run["run_id"]
-    batches = plan_batches(pieces, batch_pages, batch_bytes)
-    specs = [
-        BatchSpec(
-            index=i, raw_dir=str(raw_dir), files=tuple((f.rel, f.start, f.end, f.first_line) for f in batch),
-            staging=str(staging),
-            cleaning=settings.cleaning().model_dump(mode="json"), run=run, state_db=str(state_path(clean_dir)),
-            reprocess=reprocess, max_input_bytes=settings.run.max_input_bytes, compress=settings.output.compress,
-            page_timeout=settings.run.page_timeout_seconds, page_memory_mb=settings.run.page_memory_mb,
-        )
-        for i, batch in enumerate(batches)
-    ]
-    mapper = map_batches or pool_map_batches(worker_count(settings))
-    manifests = []
     ledger = RunLedger(staging / LEDGER)
-    index, summary = None, DedupSummary()
+    inputs, index, summary = None, None, DedupSummary()
     try:
-        for manifest in mapper(biggest_first(specs, batches)):
+        inputs = BatchPlan(staging / PLAN, raw_dir, settings.run.batch_pages, settings.run.batch_bytes)
+        specs = BatchSpecs(inputs, spec_template(settings, raw_dir, clean_dir, staging, run, reprocess))
+        mapper = map_batches or pool_map_batches(worker_count(settings))
+        manifests = []
+        for manifest in mapper(specs):
             ledger.add(manifest)
             manifests.append(manifest)
             for line in manifest.log:
@@ -689,7 +658,7 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
             index, summary = deduplicate(manifests, ledger, state_path(clean_dir), settings)
         counts = ledger.counts()
         plan = publication_plan(manifests, counts, clean_dir, run)
-        report = run_report(run, files, manifests, ledger, counts, [p["path"] for p in plan["parts"]],
+        report = run_report(run, inputs.files, manifests, ledger, counts, [p["path"] for p in plan["parts"]],
                             time.perf_counter() - started, raw_dir, clean_dir)
         report["dedup"] = summary.as_dict()
         report["runner"] = settings.run.runner
@@ -701,6 +670,8 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
         commit(ledger, clean_dir, run, index, plan)
     finally:
         ledger.close()
+        if inputs is not None:
+            inputs.close()
         if index is not None:
             index.close()
     crash_point("state_committed")
@@ -806,7 +777,7 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 def run_report(
-    run: dict[str, str], files: list[InputFile], manifests: list[BatchManifest], ledger: RunLedger, counts: Counter,
+    run: dict[str, str], files: int, manifests: list[BatchManifest], ledger: RunLedger, counts: Counter,
     published: list[str], seconds: float, raw_dir: Path, clean_dir: Path,
 ) -> dict[str, Any]:
     rejected = ledger.rejected_by_reason()
@@ -817,7 +788,7 @@ def run_report(
         **run,
         "raw_dir": str(raw_dir),
         "clean_dir": str(clean_dir),
-        "files": len(files),
+        "files": files,
         "records_in": sum(m.pages for m in manifests) + skipped,
         "skipped_already_processed": skipped,
         "articles": articles,

@@ -5,7 +5,8 @@ import random
 import shutil
 
 from flows.config import Settings
-from flows.run import batch_limits, clean_pass, plan_batches
+from flows.listing import batch_limits, plan_batches
+from flows.run import clean_pass
 from flows.sources import InputFile
 from tests.conftest import REPO
 
@@ -105,32 +106,36 @@ def test_batch_size_adapts_to_page_size_and_run_size():
         return [InputFile(path=None, rel=f"{i:06d}.html", size=size) for i in range(count)]
 
     # a large run: 80 KB HTML pages fill a batch by bytes, 2 KB text pages by page count
+    def batches(files):
+        return list(plan_batches(files, *batch_limits(len(files), sum(f.size for f in files), 1000, 16_000_000)))
+
     html = files(5_000, 80_000)
-    assert {len(b) for b in plan_batches(html, *batch_limits(html, 1000, 16_000_000))} == {200}
+    assert {len(b) for b in batches(html)} == {200}
     text = files(50_000, 2_000)
-    assert len(plan_batches(text, *batch_limits(text, 1000, 16_000_000))) == 50
+    assert len(batches(text)) == 50
     # a small run is spread over several batches (every core busy), never into crumbs
     small = files(181, 50_000)
-    assert 8 <= len(plan_batches(small, *batch_limits(small, 1000, 16_000_000))) <= 16
-    assert len(plan_batches(files(5, 20_000), *batch_limits(files(5, 20_000), 1000, 16_000_000))) == 1
+    assert 8 <= len(batches(small)) <= 16
+    assert len(batches(files(5, 20_000))) == 1
 
 
 def test_the_biggest_batches_start_first_and_the_parts_stay_in_batch_order(tmp_path):
     """A run must not end with one worker on its biggest batch while the others wait; the order
     batches run in must not show in the feed."""
-    from flows.run import BatchSpec, biggest_first
+    from flows.listing import biggest_first, estimated_pages
+
+    def order(batches):
+        return biggest_first([sum(map(estimated_pages, batch)) for batch in batches])
 
     batches = [[InputFile(path=None, rel=f"{i}.html", size=size)] for i, size in enumerate([10, 300, 20, 300, 5])]
-    specs = [BatchSpec(index=i, raw_dir="", files=(), staging="", cleaning={}, run={}, state_db="", reprocess=False, max_input_bytes=0, compress=True)
-             for i in range(len(batches))]
-    assert [s.index for s in biggest_first(specs, batches)] == [1, 3, 2, 0, 4]
+    assert order(batches) == [1, 3, 2, 0, 4]
     # a page costs about the same whatever its size: 25 pages of 30 KB are more work than 6 of
     # 400 KB; a JSONL piece is counted by its bytes (its records are not counted before reading)
     batches = [[InputFile(path=None, rel=f"a{i}.html", size=400_000) for i in range(6)],
                [InputFile(path=None, rel=f"b{i}.htm", size=30_000) for i in range(25)],
                [InputFile(path=None, rel="c.jsonl", size=16_000_000)],
                [InputFile(path=None, rel="d.warc.gz", size=100_000)]]
-    assert [s.index for s in biggest_first(specs[:4], batches)] == [2, 1, 0, 3]
+    assert order(batches) == [2, 1, 0, 3]
 
     raw = tmp_path / "raw"
     raw.mkdir()
