@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -28,12 +30,11 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
-from prefect.futures import as_completed
 from prefect.logging.handlers import APILogHandler
 
 from .config import ConfigError, Settings
 from .run import (
-    LIBRARY_LOGGERS, BatchManifest, BatchPool, BatchSpec, clean_batch, clean_pass, spawned_pool, take_prestarted,
+    LIBRARY_LOGGERS, BatchManifest, BatchPool, BatchSpec, BatchSpecs, clean_batch, clean_pass, spawned_pool, take_prestarted,
     warm_up, worker_count,
 )
 
@@ -50,11 +51,26 @@ def clean_batch_task(spec: BatchSpec) -> BatchManifest:
     return pool.run(spec)
 
 
-def _map_as_tasks(specs: list[BatchSpec]) -> Iterator[BatchManifest]:
-    futures = [clean_batch_task.submit(spec) for spec in specs]
+# Batch tasks submitted and not yet finished, at most: a task holds its spec (its files) until it
+# ends, so a run of a million files does not hold them all. Enough to keep a large Dask cluster busy.
+TASKS_IN_FLIGHT = 256
+
+
+def _map_as_tasks(specs: BatchSpecs) -> Iterator[BatchManifest]:
+    upcoming, finished = iter(specs), queue.SimpleQueue()
+
+    def submit(count: int) -> int:
+        specs_taken = list(islice(upcoming, count))
+        for spec in specs_taken:
+            clean_batch_task.submit(spec).add_done_callback(finished.put)
+        return len(specs_taken)
+
+    running = submit(TASKS_IN_FLIGHT)
     if _PROCESS_POOL is not None:
         warm_up()  # for the report's samples, while the spawned workers start (they do not share it)
-    for future in as_completed(futures):  # in the order they finish: progress as it happens
+    while running:
+        future = finished.get()  # in the order they finish: progress as it happens
+        running += submit(1) - 1
         yield future.result()
 
 

@@ -2,6 +2,8 @@ import json
 import os
 import shutil
 
+import pytest
+
 from flows.config import Settings
 from flows.listing import PLAN, BatchPlan
 from flows.run import BatchSpecs, clean_batch, clean_pass
@@ -126,3 +128,31 @@ def test_batch_specs_are_made_lazily_and_in_the_same_order_each_time(tmp_path):
         assert [s.index for s in specs] == [s.index for s in specs] == plan.order()
     finally:
         plan.close()
+
+
+@pytest.mark.parametrize("window", [1, 3])
+def test_the_flow_keeps_at_most_a_window_of_batch_tasks_submitted(monkeypatch, window):
+    """A task holds its spec until it ends: the flow submits the next one as one finishes, never
+    all of a million files' batches at once, and still returns every batch."""
+    from concurrent.futures import Future
+
+    from flows import clean
+
+    submitted, consumed, in_flight = [], [], []
+
+    class FakeTask:
+        @staticmethod
+        def submit(spec):
+            submitted.append(spec)
+            in_flight.append(len(submitted) - len(consumed))
+            future = Future()
+            future.set_result(f"manifest {spec}")
+            return future
+
+    monkeypatch.setattr(clean, "clean_batch_task", FakeTask)
+    monkeypatch.setattr(clean, "TASKS_IN_FLIGHT", window)
+    for manifest in clean._map_as_tasks(range(10)):
+        consumed.append(manifest)
+    assert sorted(consumed) == sorted(f"manifest {n}" for n in range(10))
+    # submitted and not yet handed back: the window, plus the one finished that is handed back next
+    assert max(in_flight) == window + 1
