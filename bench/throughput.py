@@ -4,7 +4,8 @@ remember), on this machine. Run by hand, not in CI; each part prints a table and
     .venv/bin/python -m bench.throughput --part html     [--pages 400] [--rounds 3]
     .venv/bin/python -m bench.throughput --part text     [--pages 2000] [--rounds 3]
     .venv/bin/python -m bench.throughput --part workers  [--pages 400] [--rounds 3]
-    .venv/bin/python -m bench.throughput --part scale    [--sizes 1000,10000,100000] [--kind html|text]
+    .venv/bin/python -m bench.throughput --part scale    [--sizes 1000,10000,100000] [--kind html|text] [--layout jsonl|files]
+    .venv/bin/python -m bench.throughput --part listing  [--files 200000] [--rounds 3]
 
 html:    one worker; pages/s of clean_pass against trafilatura.extract alone, on the same corpus
          pages (../shared/corpus, spread evenly over its sets), alternated in the same process; and
@@ -12,8 +13,12 @@ html:    one worker; pages/s of clean_pass against trafilatura.extract alone, on
 text:    one worker; pages/s on plain-text pages made from the five seed pages (words varied).
 workers: clean_pass with 1 and with 2 worker processes on the same HTML pages; the speed-up.
 scale:   pages generated from the corpus (a third of the words varied, one in ten a re-crawl), as JSONL
-         files of 1,000 records; each size in a fresh process with the default workers: time per
-         page against the first size, peak RSS of the flow's process and of the largest worker.
+         files of 1,000 records (--layout files: one file per page, 1,000 to a folder); each size in
+         a fresh process with the default workers: time per page against the first size, peak RSS
+         of the flow's process and of the largest worker.
+listing: the flow's memory for a folder of many small files (one page each, 1,000 to a folder):
+         listing it and planning its batches (BatchPlan, and every BatchSpec made once), against
+         the list of InputFile that discover() returns; tracemalloc, bytes per file.
 Medians over the rounds; the machine is shared, so compare figures from one run only.
 Steady state: what a process sets up once (langdetect's profiles, dateparser's locale patterns for
 HTML dates) is done before the timed rounds, whose workers are forked from this process and share
@@ -168,10 +173,11 @@ def _vary_prose(text: str, vary) -> str:
     return text if any(c in text for c in "{};=") else vary(text)  # scripts and styles stay as they are
 
 
-def generate_scale_input(folder: Path, count: int, kind: str, seed: int = 11) -> None:
+def generate_scale_input(folder: Path, count: int, kind: str, seed: int = 11, layout: str = "jsonl") -> None:
     """`count` records in JSONL files of 1,000, each a corpus page (HTML, or its ground-truth text)
     with a third of its words replaced at random, so that every page is its own article, and its
-    own URL; one in ten repeats an earlier record exactly (a re-crawl)."""
+    own URL; one in ten repeats an earlier record exactly (a re-crawl). Layout "files": each page
+    in a file of its own (.html, or .txt with its title on the first line), 1,000 to a folder."""
     rng = random.Random(seed)
     if kind == "html":
         sources = [page.decode("utf-8", "replace") for page in corpus_pages(10_000)]
@@ -197,8 +203,19 @@ def generate_scale_input(folder: Path, count: int, kind: str, seed: int = 11) ->
             else:
                 record["title"], record["text"] = f"Page {i}", vary(base)
             recent = (recent + [record])[-1000:]
+        if layout == "files":
+            write_page_file(folder / f"{i // 1000:05d}" / f"{i:08d}", record)
+            continue
         with open(folder / f"part-{i // 1000:05d}.jsonl", "ab") as handle:
             handle.write(json.dumps(record).encode() + b"\n")
+
+
+def write_page_file(stem: Path, record: dict) -> None:
+    stem.parent.mkdir(exist_ok=True)
+    if "html" in record:
+        stem.with_suffix(".html").write_text(record["html"])
+    else:
+        stem.with_suffix(".txt").write_text(f"{record['title']}\n\n{record['text']}\n")
 
 
 def scale_one(args) -> None:
@@ -212,7 +229,8 @@ def scale_one(args) -> None:
         raw = Path(tmp) / "raw"
         # generated in another process: its corpus pages must not count in this one's peak RSS
         subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from bench.throughput import "
-                        f"generate_scale_input as g; g(Path(sys.argv[1]), {args.size}, {args.kind!r})", str(raw)],
+                        f"generate_scale_input as g; g(Path(sys.argv[1]), {args.size}, {args.kind!r}, layout={args.layout!r})",
+                        str(raw)],
                        check=True, cwd=REPO)
         started = time.perf_counter()
         report = clean_pass(Settings(), raw, Path(tmp) / "clean")
@@ -228,14 +246,15 @@ def part_scale(args) -> None:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         command = [sys.executable, "-m", "bench.throughput", "--part", "scale-one", "--size", str(size),
-                   "--kind", args.kind] + (["--tmp", args.tmp] if args.tmp else [])
+                   "--kind", args.kind, "--layout", args.layout] + (["--tmp", args.tmp] if args.tmp else [])
         result = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
         if result.returncode:
             sys.exit(f"{size} pages failed:\n{result.stderr[-3000:]}")
         rows.append(json.loads(result.stdout.strip().splitlines()[-1]))
         print(f"  {size} pages done in {rows[-1]['seconds']:.0f} s", file=sys.stderr)
     base = rows[0]["seconds"] / rows[0]["size"]
-    print(f"| {args.kind} pages | records | articles | duplicates | s | ms/page | x first | peak RSS flow MB | peak RSS worker MB |")
+    print(f"| {args.kind} pages ({args.layout}) | records | articles | duplicates | s | ms/page | x first "
+          "| peak RSS flow MB | peak RSS worker MB |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         per = r["seconds"] / r["size"]
@@ -244,14 +263,66 @@ def part_scale(args) -> None:
     print("\ntargets: ms/page within 15% of the first size; peak RSS under 1 GiB at 100k")
 
 
+def listing_memory(raw: Path, way: str) -> dict:
+    """One way of listing `raw`, in this (fresh) process: bytes held while the run goes on, peak."""
+    import tracemalloc
+
+    from flows.listing import BatchPlan
+    from flows.run import BatchSpec, BatchSpecs
+    from flows.sources import discover
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        if way == "discover":
+            held = discover(raw)
+            files = len(held)
+        else:
+            held = BatchPlan(Path(tmp) / "inputs.sqlite", raw, 1000, 16_000_000)
+            template = BatchSpec(index=-1, raw_dir=str(raw), files=(), staging=tmp, cleaning={}, run={}, state_db="",
+                                 reprocess=False, max_input_bytes=0, compress=True)
+            files = sum(len(spec.files) for spec in BatchSpecs(held, template))
+        seconds = time.perf_counter() - started
+        current, peak = tracemalloc.get_traced_memory()
+        if way != "discover":
+            held.close()
+    return {"way": way, "files": files, "seconds": seconds, "held": current, "peak": peak}
+
+
+def part_listing(args) -> None:
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+        raw = Path(tmp) / "raw"
+        for i in range(args.files):
+            if i % 1000 == 0:
+                (raw / f"{i // 1000:05d}").mkdir(parents=True)
+            (raw / f"{i // 1000:05d}" / f"{i:08d}.html").write_bytes(b"<p>x</p>")
+        rows: dict[str, list[dict]] = {"discover": [], "plan": []}
+        for _ in range(args.rounds):
+            for way in rows:
+                code = f"import json, sys; from pathlib import Path; from bench.throughput import listing_memory as m; " \
+                       f"print(json.dumps(m(Path(sys.argv[1]), {way!r})))"
+                result = subprocess.run([sys.executable, "-c", code, str(raw)], capture_output=True, text=True, cwd=REPO,
+                                        check=True)
+                rows[way].append(json.loads(result.stdout))
+    print("| listing | files | s | held while the run goes on, B/file | peak, B/file |")
+    print("|---|---|---|---|---|")
+    for way, runs in rows.items():
+        label = {"discover": "discover() list (before)", "plan": "BatchPlan + every BatchSpec (a run)"}[way]
+        median = {key: statistics.median(r[key] for r in runs) for key in ("seconds", "held", "peak")}
+        print(f"| {label} | {runs[0]['files']:,} | {median['seconds']:.1f} | {median['held'] / runs[0]['files']:.0f} "
+              f"| {median['peak'] / runs[0]['files']:.0f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("html", "text", "workers", "scale", "scale-one"), required=True)
+    parser.add_argument("--part", choices=("html", "text", "workers", "scale", "scale-one", "listing"), required=True)
     parser.add_argument("--pages", type=int)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--size", type=int)
     parser.add_argument("--kind", choices=("html", "text"), default="html")
+    parser.add_argument("--layout", choices=("jsonl", "files"), default="jsonl")
+    parser.add_argument("--files", type=int, default=200_000)
     parser.add_argument("--tmp", help="folder for the generated inputs and feed (default: the system's)")
     args = parser.parse_args()
     if args.pages is None:
@@ -262,7 +333,8 @@ def main() -> None:
         from cleaners.html import warm_up_date_parser
 
         warm_up_date_parser()  # as a long run's workers have (see the docstring)
-    {"html": part_html, "text": part_text, "workers": part_workers, "scale": part_scale}[args.part](args)
+    {"html": part_html, "text": part_text, "workers": part_workers, "scale": part_scale,
+     "listing": part_listing}[args.part](args)
     shown = " ".join(a for a in sys.argv[1:])
     print(f"\n{machine()}\ncommand: .venv/bin/python -m bench.throughput {shown}")
 
