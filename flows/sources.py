@@ -74,15 +74,24 @@ class Unreadable:
 
 def walk_inputs(raw_dir: Path) -> Iterator[InputFile]:
     """Every regular file under `raw_dir` (hidden files and folders skipped; a link to a file is read,
-    a link to a folder is not followed), in the order the file system lists them. One folder's
-    entries at a time: pathlib's rglob remembers every path it yielded, 200 bytes a file."""
-    prefix = os.path.join(str(raw_dir), "")
-    folders = [str(raw_dir)]
+    a link to a folder is not followed; a folder that cannot be listed is yielded itself, to be
+    rejected), in the order the file system lists them. One folder's entries at a time: pathlib's
+    rglob remembers every path it yielded, 200 bytes a file."""
+    root = str(raw_dir)
+    prefix = os.path.join(root, "")
+    folders = [root]
     while folders:
+        folder = folders.pop()
         try:
-            entries = os.scandir(folders.pop())
-        except (FileNotFoundError, NotADirectoryError, PermissionError):
-            continue  # as rglob: a folder that vanished or cannot be listed holds nothing to read
+            entries = os.scandir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # vanished since its parent was listed: nothing to read
+        except PermissionError:
+            if folder == root:
+                raise  # the run's own folder: the caller names it
+            # its files cannot be known: the folder itself becomes a rejected record (read_pages)
+            yield InputFile(path=folder, rel=folder[len(prefix):], size=0)
+            continue
         with entries:
             for entry in entries:
                 if entry.name.startswith("."):
@@ -167,6 +176,10 @@ def read_pages(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
     fmt, gz = kind_of(file.rel)
     name = source_name(file.rel)
     if fmt is None:
+        if os.path.isdir(file.path):  # walk_inputs could not list it
+            yield Unreadable(name, "", "unknown", "unreadable", f"{name}: a folder that cannot be listed (permission "
+                             "denied): none of its files is read")
+            return
         yield Unreadable(name, _file_sha(file.path), "unknown", "unsupported_format",
                          f"{name}: not a supported input (.html, .htm, .txt, .jsonl, .warc, optionally .gz)")
         return

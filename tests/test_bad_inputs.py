@@ -570,6 +570,34 @@ def test_a_file_that_vanishes_before_it_is_read_is_a_rejection(tmp_path):
         assert name in item.detail
 
 
+def test_a_folder_that_cannot_be_listed_is_a_rejection_naming_it(tmp_path, monkeypatch):
+    """Its files cannot be known, let alone read: the run says so instead of skipping them. The
+    run's own folder unreadable stops the run with an error naming it."""
+    import os
+
+    from flows import sources
+
+    listed = os.scandir
+
+    def scandir(path="."):
+        if isinstance(path, str) and os.path.basename(path) in ("locked", "raw-locked"):
+            raise PermissionError(13, "Permission denied", path)
+        return listed(path)
+
+    raw = tmp_path / "raw"
+    for name in ("a.txt", "locked/b.txt", "c/d.txt"):
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        (raw / name).write_text(article_text(70 + len(name)))
+    monkeypatch.setattr(sources.os, "scandir", scandir)
+    report = clean_pass(Settings(), raw, tmp_path / "clean")
+    assert report["articles"] == 2 and report["rejected_by_reason"] == {"unreadable": 1}
+    [rejected] = read_feed(tmp_path / "clean", "rejected")
+    assert rejected["provenance"]["source"] == "locked" and "locked: a folder that cannot be listed" in rejected["detail"]
+    (tmp_path / "raw-locked").mkdir()
+    with pytest.raises(PermissionError, match="raw-locked"):
+        clean_pass(Settings(), tmp_path / "raw-locked", tmp_path / "clean")
+
+
 def test_a_jsonl_file_with_a_bom_reads_the_same_whole_or_in_pieces(tmp_path):
     from flows.sources import discover, read_pages, split_records
 
