@@ -96,11 +96,15 @@ class BatchPlan:
         self.conn = sqlite3.connect(path, isolation_level=None)
         # scratch: no journal, no fsync; a small page cache (the point is to keep memory flat)
         self.conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -8192;")
-        self.conn.executescript(SCHEMA)
-        self.files, total_bytes = self._list(raw_dir)
-        self.pages, self.size = batch_limits(self.files, total_bytes, pages, size)
-        self.work: list[float] = []  # estimated pages of each batch, by number
-        self._cut(raw_dir)
+        try:
+            self.conn.executescript(SCHEMA)
+            self.files, total_bytes = self._list(raw_dir)
+            self.pages, self.size = batch_limits(self.files, total_bytes, pages, size)
+            self.work: list[float] = []  # estimated pages of each batch, by number
+            self._cut(raw_dir)
+        except BaseException:  # an unreadable raw folder, an interrupt: the caller never gets the plan to close
+            self.conn.close()
+            raise
 
     def close(self) -> None:
         self.conn.close()

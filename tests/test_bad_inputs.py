@@ -594,8 +594,15 @@ def test_a_folder_that_cannot_be_listed_is_a_rejection_naming_it(tmp_path, monke
     [rejected] = read_feed(tmp_path / "clean", "rejected")
     assert rejected["provenance"]["source"] == "locked" and "locked: a folder that cannot be listed" in rejected["detail"]
     (tmp_path / "raw-locked").mkdir()
-    with pytest.raises(PermissionError, match="raw-locked"):
+    with pytest.raises(PermissionError, match="raw-locked") as failed:
         clean_pass(Settings(), tmp_path / "raw-locked", tmp_path / "clean")
+    # the failed run's scratch (its input listing) is closed, even while its error is at hand, and
+    # the next run removes it
+    [listing] = (tmp_path / "clean").rglob("inputs.sqlite")
+    assert failed.value and not [fd for fd in os.listdir("/proc/self/fd")
+                                 if os.path.realpath(f"/proc/self/fd/{fd}") == str(listing.resolve())]
+    clean_pass(Settings(), raw, tmp_path / "clean")
+    assert not list((tmp_path / "clean").rglob("inputs.sqlite"))
 
 
 def test_a_jsonl_file_with_a_bom_reads_the_same_whole_or_in_pieces(tmp_path):
