@@ -48,15 +48,22 @@ CHUNK = 2000  # rows written at once
 LEDGER = "ledger.sqlite"  # in the run's staging folder
 
 
+def open_scratch_db(path: Path, cache_kib: int) -> sqlite3.Connection:
+    """A new SQLite file for a run's scratch (the ledger, the input listing): any earlier one at
+    `path` replaced; no journal, no fsync (never read after a crash); a page cache of `cache_kib`
+    (the point is to keep the flow's memory flat)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -{int(cache_kib)};")
+    return conn
+
+
 class RunLedger:
     """The run's pages, by batch: outcomes, signatures, and the dedup step's decisions."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        self.conn = sqlite3.connect(path, isolation_level=None)
-        # scratch: no journal, no fsync; a small page cache (the point is to keep memory flat)
-        self.conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384;")
+        self.conn = open_scratch_db(path, 16384)
         self.conn.executescript(SCHEMA)
         self._decided: list[tuple] = []
         self._repeated: list[tuple] = []

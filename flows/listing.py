@@ -13,15 +13,14 @@ crash (the next run lists the folder again).
 from __future__ import annotations
 
 import os
-import sqlite3
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .ledger import CHUNK, open_scratch_db
 from .sources import InputFile, kind_of, split_records, walk_inputs
 
 PLAN = "inputs.sqlite"  # in the run's staging folder
-CHUNK = 2000  # rows written at once
 SPREAD_BATCHES = 16  # a small run is still cut into this many batches, so every core gets work
 MIN_BATCH_PAGES, MIN_BATCH_BYTES = 20, 1_000_000  # ... but no batch smaller than this (a second or so of work)
 # What cleaning a file costs, roughly, in pages: an HTML page of 400 KB takes about one and a half
@@ -91,11 +90,7 @@ class BatchPlan:
     `batch_limits`); a large JSONL file is cut into pieces first (`split_records`)."""
 
     def __init__(self, path: Path, raw_dir: Path, pages: int, size: int):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        self.conn = sqlite3.connect(path, isolation_level=None)
-        # scratch: no journal, no fsync; a small page cache (the point is to keep memory flat)
-        self.conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -8192;")
+        self.conn = open_scratch_db(path, 8192)
         try:
             self.conn.executescript(SCHEMA)
             self.files, total_bytes = self._list(raw_dir)
