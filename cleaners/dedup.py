@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from hashlib import sha1
+from operator import methodcaller
 from typing import Any, Iterable, Iterator, Protocol
 
 import numpy as np
@@ -60,6 +61,8 @@ def line_key(line: str) -> str:
 # because importing datasketch imports scipy for its LSH classes: 0.4 s in every process we start.
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 _PERMUTATIONS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+_DIGEST = methodcaller("digest")
+_SHA1_FIRST_WORD = np.dtype([("word", "<u4"), ("rest", "V16")])  # a 20-byte SHA-1 digest
 _SHINGLE_ROWS = 2048  # shingles permuted at once: 1 MB at 128 permutations
 
 
@@ -88,8 +91,10 @@ def minhash(normalized: str, settings: DedupSettings) -> bytes:
     n = settings.shingle_words
     # every run of n words (zip of the word list shifted 0..n-1 times); a shorter text is one shingle
     shingles = set(map(b" ".join, zip(*(words[k:] for k in range(n))))) if len(words) >= n else {b" ".join(words)}
-    # datasketch's default hash (sha1_hash32: the first 4 bytes of SHA-1, little-endian) of every shingle
-    hashes = _fmix32(np.frombuffer(b"".join([sha1(s).digest()[:4] for s in shingles]), dtype="<u4"))
+    # datasketch's default hash (sha1_hash32: the first 4 bytes of SHA-1, little-endian) of every shingle,
+    # the digests joined in C (no Python loop: a third faster) and their first 4 bytes read by numpy
+    digests = b"".join(map(_DIGEST, map(sha1, shingles)))
+    hashes = _fmix32(np.frombuffer(digests, dtype=_SHA1_FIRST_WORD)["word"])
     # a row per shingle, a column per permutation (uint32 arithmetic wraps: that is the mod 2^32), in
     # slices of rows: a page of a million shingles would otherwise need a 512 MB matrix, twice
     lowest = np.full(len(a), np.iinfo(np.uint32).max, dtype=np.uint32)
