@@ -63,6 +63,7 @@ _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\
 # controls, lxml refuses the text and the page comes out empty.
 _CONTROL_REFERENCE = re.compile(r"&#(?:0*(\d{1,3})|[xX]0*([0-9a-fA-F]{1,2}));")
 _RAW_C1 = re.compile("[\x80-\x9f]")
+_ODD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ud800-\udfff\ufffe\uffff]")  # either of the two above
 
 
 def _as_cp1252(code: int) -> str:
@@ -100,8 +101,14 @@ def _flattened(content: str) -> str:
 
 def parse_html(content: str) -> lxml.html.HtmlElement | None:
     # lxml refuses a str that still declares its encoding; the text is decoded already.
-    content = _INVALID_XML_CHARS.sub("", _XML_DECLARATION.sub("", content, count=1))
-    content = _RAW_C1.sub(lambda m: _as_cp1252(ord(m.group(0))), _CONTROL_REFERENCE.sub(_control_reference, content))
+    content = _XML_DECLARATION.sub("", content, count=1)
+    odd = _ODD_CHAR.search(content) is not None  # most pages hold none: one scan of the page, not two
+    if odd:
+        content = _INVALID_XML_CHARS.sub("", content)
+    if "&#" in content:
+        content = _CONTROL_REFERENCE.sub(_control_reference, content)
+    if odd:  # the references give no raw C1 code: _as_cp1252 decodes them
+        content = _RAW_C1.sub(lambda m: _as_cp1252(ord(m.group(0))), content)
     try:
         tree = lxml.html.document_fromstring(content, parser=_PARSER)
         if _TOO_DEEP in str(_PARSER.error_log.last_error or ""):

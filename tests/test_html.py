@@ -55,6 +55,15 @@ def test_control_character_references_do_not_empty_the_page(cleaner):
     assert kind == "article" and "idiots either—they stay" in rec["text"]
 
 
+def test_raw_c1_codes_read_as_windows_1252_with_or_without_other_control_characters():
+    # a page decoded as Latin-1 that was windows-1252 keeps its quotes and dashes as C1 codes
+    from cleaners.html import parse_html
+
+    for stray in ("", "\x01"):
+        tree = parse_html(f"<html><body><p>\x93Quoted\x94 \x96 done{stray}, &#150; too</p></body></html>")
+        assert tree.findtext(".//p") == "\u201cQuoted\u201d \u2013 done, \u2013 too"
+
+
 def test_a_huge_inline_script_is_dropped_before_extraction_and_the_text_after_it_stays():
     from cleaners.html import HUGE_SCRIPT_CHARS, drop_huge_scripts, parse_html
 
