@@ -56,3 +56,12 @@ def test_byte_order_mark_decides(bom, encoding):
 def test_binary_content_is_refused_with_its_kind(data, name):
     with pytest.raises(DecodeError, match=name):
         decode_bytes(data, html=True)
+
+
+def test_the_mojibake_prefilter_knows_every_first_character_of_the_hint():
+    # a page with none of _MOJIBAKE_LEADS is not searched: a lead the hint has and the list lacks
+    # would leave that mojibake unrepaired
+    from cleaners.decode import _MOJIBAKE_HINT, _MOJIBAKE_LEADS
+
+    leads = {chr(c) for c in range(0x10000) if _MOJIBAKE_HINT.match(chr(c) + "\u0080")}
+    assert leads == set(_MOJIBAKE_LEADS)
