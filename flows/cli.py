@@ -102,6 +102,8 @@ def _tracked_run(settings: Settings, raw: Path, clean_dir: Path, reprocess: bool
     from .run import discard_prestarted, prestart_spawned_pool, warm_up, worker_count
 
     workers = 0 if settings.run.runner == "dask" else worker_count(settings)  # the flow's pool, none on Dask
+    if quiet:  # Prefect's console logs are progress too; its server still gets every log of the run
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     try:
         server = _temporary_server(settings, quiet)
         if not server:

@@ -61,6 +61,18 @@ def test_a_tracked_run_without_a_configured_server_runs_on_a_temporary_one_and_s
     assert "View at" not in result.stderr  # the temporary server serves no UI
 
 
+def test_a_quiet_tracked_run_prints_no_prefect_logs_and_still_sends_them_to_the_server(tmp_path):
+    result = subprocess.run([WINNOW, "clean", str(SEEDS_RAW), "--out", str(tmp_path / "out"), "--prefect", "--quiet"],
+                            capture_output=True, text=True, env=_client_env(tmp_path / "home"), timeout=300,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # not Prefect's "Beginning flow run", "[1/1 batches]", "Finished in state"
+    assert len(read_feed(tmp_path / "out", "articles")) == 5
+    with sqlite3.connect(tmp_path / "home" / "prefect.db") as db:
+        messages = [m for (m,) in db.execute("SELECT message FROM log")]
+    assert any(m.startswith("[1/1 batches]") for m in messages), messages
+
+
 def test_the_server_stops_when_the_process_that_started_it_is_killed(tmp_path):
     code = ("import time; from flows.prefect_server import TemporaryServer\n"
             "server = TemporaryServer.start(); print(server.process.pid, flush=True); time.sleep(120)")
