@@ -55,15 +55,17 @@ _FLAT_BLOCK = frozenset(
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Control characters XML cannot hold: left in, trafilatura's serialisation fails and the page comes out empty.
-_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_INVALID_XML_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_INVALID_XML_CHARS = re.compile(f"[{_INVALID_XML_CLASS}]")
 
 
 # Control characters written as references ("&#151;", "&#26;"): old pages mean windows-1252 by
 # C1 codes, as browsers read them (HTML5 maps &#151; to an em dash); C0 codes are nothing. Left as
 # controls, lxml refuses the text and the page comes out empty.
 _CONTROL_REFERENCE = re.compile(r"&#(?:0*(\d{1,3})|[xX]0*([0-9a-fA-F]{1,2}));")
-_RAW_C1 = re.compile("[\x80-\x9f]")
-_ODD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ud800-\udfff\ufffe\uffff]")  # either of the two above
+_C1_CLASS = "\x80-\x9f"
+_RAW_C1 = re.compile(f"[{_C1_CLASS}]")
+_ODD_CHAR = re.compile(f"[{_INVALID_XML_CLASS}{_C1_CLASS}]")  # either: most pages hold neither
 
 
 def _as_cp1252(code: int) -> str:
