@@ -105,3 +105,17 @@ def test_profiles_read_lazily_hold_langdetects_probabilities_for_every_ngram():
     for gram in grams:
         assert np.array_equal(profiles.array(gram), np.array(factory.word_lang_prob_map[gram])), gram
     assert profiles.array("\u0fff\u0fff") is None  # no language has it: no feature
+
+
+def test_detector_stops_at_langdetects_iteration_limit_as_langdetect_does(monkeypatch):
+    # no real text reaches the limit (10,000 draws a trial); a low one makes every trial stop there
+    from langdetect.detector import Detector
+
+    from cleaners.language import detect
+
+    texts = ["The council promised more bins along the river after the spring cleanup.",
+             "Der Rat hat beschlossen, neue Radwege anzulegen, und die Stadt zahlt dafür."]
+    for limit in (0, 1, 5, 6, 11):  # langdetect checks after draws 1, 6, 11, ...: both sides of each
+        monkeypatch.setattr(Detector, "ITERATION_LIMIT", limit)
+        for text in texts:
+            assert detect(text) == _langdetects_best(text), (limit, text)
