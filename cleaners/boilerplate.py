@@ -11,7 +11,7 @@ import re
 from .caching import cache_short
 from .dates import MONTH_NAMES
 from .document import Draft
-from .normalize import CACHED_LINE_CHARS, collapse_spaces
+from .normalize import collapse_spaces
 
 STEP = "boilerplate"
 
@@ -177,8 +177,12 @@ _CHROME_LINE = re.compile("|".join(f"(?P<r{i}>{p.pattern})" for i, p in enumerat
 assert all(p.flags == _CHROME_LINE.flags and not p.groups for p in CHROME_LINES.values())
 
 
-# the boilerplate and comment steps ask about the same lines, and sites repeat their chrome lines
-@cache_short(maxsize=16_384, max_chars=CACHED_LINE_CHARS)
+# Lines asked about by the boilerplate and the comment steps, and chrome lines that sites repeat, are
+# remembered, short ones only: chrome is short (no line over 300 characters collapsed is chrome).
+CACHED_CHROME_LINE_CHARS = 400
+
+
+@cache_short(maxsize=16_384, max_chars=CACHED_CHROME_LINE_CHARS)
 def chrome_reason(line: str) -> str | None:
     collapsed = collapse_spaces(line)
     text = collapsed.strip(_EDGE_SEPARATORS) or collapsed

@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .boilerplate import chrome_reason
+from .boilerplate import CACHED_CHROME_LINE_CHARS, chrome_reason
 from .caching import cache_short
 from .dates import parse_date
 from .document import Comment, Draft
-from .normalize import CACHED_LINE_CHARS, collapse_spaces, comparable
+from .normalize import collapse_spaces, comparable
 from .settings import CommentSettings
 
 STEP = "comments"
@@ -32,8 +32,9 @@ _TYPEPAD_FOOTER = re.compile(r"posted by:?\s*(?P<author>.{1,80}?)\s*\|\s*(?P<dat
 _THREAD_END = {"chrome:comments_closed", "chrome:comment_form"}
 
 
-# a page's lines are asked about more than once (where the thread starts, then each of its lines)
-@cache_short(maxsize=16_384, max_chars=CACHED_LINE_CHARS)
+# a page's lines are asked about more than once (where the thread starts, then each of its lines);
+# a head is at most 140 characters collapsed, so longer lines are not remembered
+@cache_short(maxsize=16_384, max_chars=CACHED_CHROME_LINE_CHARS)
 def parse_head(line: str) -> tuple[str, str | None, bool] | None:
     """(author, ISO date or None, numbered) when `line` opens a comment, else None."""
     text = collapse_spaces(line)
