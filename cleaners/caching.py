@@ -29,3 +29,27 @@ def cache_short(maxsize: int, max_chars: int) -> Callable[[Callable[..., Result]
         return call
 
     return decorate
+
+
+def cache_line(maxsize: int, max_chars: int, long_maxsize: int, long_max_chars: int) -> Callable[[Callable[[str], Result]], Callable[[str], Result]]:
+    """cache_short for a function of one string, with a second, small cache for strings up to
+    `long_max_chars`: a paragraph of a few thousand characters that every step of a page asks
+    about again. Memory stays bounded by both caches' sizes. The caches are `cached` and
+    `cached_long`."""
+
+    def decorate(function: Callable[[str], Result]) -> Callable[[str], Result]:
+        cached = lru_cache(maxsize=maxsize)(function)
+        cached_long = lru_cache(maxsize=long_maxsize)(function)
+
+        @wraps(function)
+        def call(line: str) -> Result:
+            size = len(line)
+            if size <= max_chars:
+                return cached(line)
+            return cached_long(line) if size <= long_max_chars else function(line)
+
+        call.cached = cached  # type: ignore[attr-defined]
+        call.cached_long = cached_long  # type: ignore[attr-defined]
+        return call
+
+    return decorate

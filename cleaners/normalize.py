@@ -9,7 +9,7 @@ from typing import Any
 import ftfy
 from ftfy.badness import BADNESS_RE, is_bad
 
-from .caching import cache_short
+from .caching import cache_line
 
 # Keep curly quotes, full-width forms and the author's normalization form; fix only mojibake,
 # control characters and broken line breaks.
@@ -110,12 +110,16 @@ def _is_bad(line: str) -> bool:
 
 
 CACHED_LINE_CHARS = 1000
+CACHED_LONG_LINE_CHARS = 10_000  # a page's long paragraphs: 64 of them at most, 5 MB at worst
 
 
-@cache_short(maxsize=16_384, max_chars=CACHED_LINE_CHARS)  # the steps of a page collapse the same lines again
+# the steps of a page collapse the same lines again
+@cache_line(maxsize=16_384, max_chars=CACHED_LINE_CHARS, long_maxsize=64, long_max_chars=CACHED_LONG_LINE_CHARS)
 def collapse_spaces(line: str) -> str:
     stripped = line.strip()
-    if "  " not in stripped and not _ODD_SPACE.search(stripped):  # most lines: nothing to collapse
+    # most lines: nothing to collapse. Every _ODD_SPACE is unprintable (a separator other than
+    # ' ', or a format or control character): a printable line needs no regex scan
+    if "  " not in stripped and (stripped.isprintable() or not _ODD_SPACE.search(stripped)):
         return stripped
     return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
 

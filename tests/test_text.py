@@ -154,13 +154,21 @@ def test_collapse_spaces_shortcut_gives_what_the_full_rule_gives_for_every_chara
             assert collapse_spaces(line) == _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip(), hex(code)
 
 
-def test_long_lines_are_collapsed_but_not_remembered():
-    """collapse_spaces remembers the lines it saw (steps collapse the same ones again), but not a
-    long one: a minified page is one line of megabytes, and the worker's memory must stay bounded."""
-    from cleaners.normalize import CACHED_LINE_CHARS, collapse_spaces
+def test_long_lines_are_collapsed_but_only_paragraphs_are_remembered():
+    """collapse_spaces remembers the lines it saw (steps collapse the same ones again): short
+    lines in a large cache, paragraphs of up to CACHED_LONG_LINE_CHARS in a small one, and a
+    longer line not at all: a minified page is one line of megabytes, and the worker's memory
+    must stay bounded."""
+    from cleaners.normalize import CACHED_LINE_CHARS, CACHED_LONG_LINE_CHARS, collapse_spaces
 
-    _collapse_cached = collapse_spaces.cached
-    misses = _collapse_cached.cache_info().misses
-    assert collapse_spaces(" a  b " + "x" * CACHED_LINE_CHARS) == "a b " + "x" * CACHED_LINE_CHARS
+    short, long = collapse_spaces.cached, collapse_spaces.cached_long
+    short_misses, long_misses = short.cache_info().misses, long.cache_info().misses
+    paragraph = " a  b " + "x" * CACHED_LINE_CHARS
+    assert collapse_spaces(paragraph) == "a b " + "x" * CACHED_LINE_CHARS
+    assert collapse_spaces(paragraph) == "a b " + "x" * CACHED_LINE_CHARS
     assert collapse_spaces(" once  in this test ") == "once in this test"
-    assert _collapse_cached.cache_info().misses == misses + 1  # the short one only
+    minified = " a  b " + "x" * CACHED_LONG_LINE_CHARS
+    assert collapse_spaces(minified) == "a b " + "x" * CACHED_LONG_LINE_CHARS
+    assert short.cache_info().misses == short_misses + 1  # the short one only
+    assert long.cache_info().misses == long_misses + 1  # the paragraph, once; never the minified line
+    assert long.cache_info().maxsize * CACHED_LONG_LINE_CHARS <= 1_000_000  # a bounded memory
