@@ -295,8 +295,11 @@ def _str(value: object) -> str | None:
 def _read_warc(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
     """Response records of a WARC (gzipped per record or not), read one at a time: a page per HTML
     response, a rejection per other response; requests, metadata and warcinfo are not pages. A
-    truncated or corrupt archive ends with a rejection saying so, after the records it did give."""
+    truncated or corrupt archive ends with a rejection saying so, after the records it did give.
+    A record is given once the next one is found where it should start: one that runs past its
+    stated Content-Length (its content cut short) becomes a rejection."""
     number, name = 0, source_name(file.rel)
+    held, archive = None, None  # the last record's item, not given yet
     try:
         with open(file.path, "rb") as handle:
             if not handle.read(1):
@@ -305,6 +308,9 @@ def _read_warc(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
             handle.seek(0)
             archive = _CheckedArchive(handle)
             for number, record in enumerate(archive, start=1):
+                if held is not None:
+                    yield archive.checked(held)
+                    held = None
                 if record.format != "warc":  # warcio reads any text as an old ARC file
                     raise _Corrupt(f"record {number} is not a WARC record")
                 if record.rec_type is None or record.rec_headers.get_header("Content-Length") is None:
@@ -312,19 +318,40 @@ def _read_warc(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
                 item = _warc_response(name, number, record, max_bytes) if record.rec_type == "response" else None
                 if _breaks_off(record):
                     raise _Corrupt(f"record {number} breaks off before its stated length")
-                if item is not None:
-                    yield item
+                held = archive.hold(item) if item is not None else None
+            if held is not None:
+                yield archive.checked(held)
+                held = None
             if archive.cut_off:
                 raise ArchiveLoadFailed("its last gzip member breaks off")
             handle.seek(archive.parsed_to)  # warcio stops quietly at a broken header
             if handle.read(64).strip(b"\r\n"):
                 raise ArchiveLoadFailed(f"what follows byte {archive.parsed_to} is not a whole WARC record")
     except _Corrupt as exc:  # the record at hand, not given as a page
+        if held is not None:
+            yield archive.checked(held)
         yield Unreadable(f"{name}#{number}", "", "warc", "unreadable",
                          f"{name}: the archive breaks off or is corrupt: {_said(exc)}")
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError, AttributeError) as exc:  # past the last record read
+        if held is not None:
+            yield archive.checked(held)
         yield Unreadable(f"{name}#end", "", "warc", "unreadable",
-                         f"{name}: the archive breaks off or is corrupt after record {number}: {_said(exc)}")
+                         f"{name}: the archive breaks off or is corrupt after record {number}: {_archive_error(exc, number)}")
+
+
+def _archive_error(exc: Exception, number: int) -> str:
+    """What stops the reading after record `number`, in words: warcio names one of its internals
+    when a header lacks a field it needs, and quotes the bytes it met where a record should start."""
+    if isinstance(exc, AttributeError):
+        return f"the header of record {number + 1} is cut off or malformed"
+    text = _said(exc)
+    _, found, first_line = text.partition("first line: ")
+    if not found:
+        return text
+    # a header line cut short is shown; bytes of something else (warcio gives some as a list) are not
+    readable = first_line.isascii() and first_line.isprintable() and not first_line.startswith("[")
+    shown = f": it starts {first_line!r}" if readable else ""
+    return f"record {number + 1} does not start with a WARC header{shown}"
 
 
 class _Corrupt(Exception):
@@ -336,6 +363,22 @@ class _CheckedArchive(ArchiveIterator):
 
     cut_off = False
     parsed_to = 0  # file offset where the last whole record ends
+    # warcio writes a warning to stderr when a record is not followed by the blank lines that end
+    # it (its Content-Length is wrong), counts it in err_count and reads on: the count is checked
+    # here (`checked`), and the warning is not printed over the run's progress
+    INC_RECORD = ""
+
+    def hold(self, item: Page | Unreadable) -> tuple[Page | Unreadable, int]:
+        """A record's item, to be given by `checked` once the next record has been looked for."""
+        return item, self.err_count
+
+    def checked(self, held: tuple[Page | Unreadable, int]) -> Page | Unreadable:
+        """The held item, or its rejection when its record ran past its Content-Length."""
+        item, errors = held
+        if self.err_count == errors:
+            return item
+        return Unreadable(item.source, item.sha256, "warc", "unreadable",
+                          f"{item.source}: the record runs past its stated Content-Length: its content is cut short")
 
     def close(self):
         decompressor = self.reader.decompressor if self.reader else None

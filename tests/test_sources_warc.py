@@ -1,5 +1,6 @@
 """WARC input: response records with HTML payloads become pages; nothing else is lost silently."""
 import io
+import re
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -88,3 +89,43 @@ def test_a_warc_goes_through_the_whole_pass(tmp_path):
     [article] = read_feed(out, "articles")
     assert article["url"] == "https://island.example/ferry"
     assert article["provenance"]["fetched_at"] == "2023-05-20T08:00:00Z" and article["provenance"]["format"] == "warc"
+
+
+def _with_content_length(data: bytes, record: int, change: int) -> bytes:
+    """The uncompressed archive with the Content-Length of its `record`th record (from 1) changed."""
+    starts = [m.start() for m in re.finditer(rb"WARC/1\.[01]\r\n", data)]
+    length = re.compile(rb"Content-Length: (\d+)\r\n").search(data, starts[record - 1])
+    return data[:length.start(1)] + str(int(length.group(1)) + change).encode() + data[length.end(1):]
+
+
+def test_a_record_longer_than_its_content_length_is_rejected_not_given_cut_short(tmp_path, capsys):
+    """warcio reads such a record up to the stated length (the page would lose its end), warns on
+    stderr and reads on: the record is a rejection, the records after it are read, and nothing is
+    printed over the run's progress."""
+    for change in (-1, -40, -200):
+        folder = tmp_path / str(change)
+        folder.mkdir()
+        items = _read(folder, "crawl.warc", _with_content_length(warc_bytes(gzip=False), 3, change))
+        assert [(i.source, i.reason) for i in items] == [("crawl.warc#3", "unreadable"), ("crawl.warc#4", "unsupported_format")]
+        assert items[0].detail == "crawl.warc#3: the record runs past its stated Content-Length: its content is cut short"
+    assert capsys.readouterr().err == ""
+
+
+def test_corrupt_archives_are_explained_in_words_not_in_library_internals(tmp_path):
+    """A header cut before its target URI made warcio fail with "'NoneType' object has no attribute
+    'startswith'", and bytes where a record should start were quoted raw (binary in gzip members)."""
+    data = warc_bytes(gzip=False)
+    response = [m.start() for m in re.finditer(rb"WARC/1\.[01]\r\n", data)][2]
+    target = data.index(b"WARC-Target-URI", response)
+    details = []
+    for name, cut in (("header.warc", data[:data.index(b"\r\n\r\n", response)] + b"\r\n\r\n"),
+                      ("noise.warc", data + bytes(range(128, 256)) * 4),
+                      ("nouri.warc", data[:target] + data[data.index(b"\r\n", target) + 2:])):
+        folder = tmp_path / name
+        folder.mkdir()
+        [*_, last] = _read(folder, name, cut)
+        assert isinstance(last, Unreadable) and last.reason == "unreadable"
+        details.append(last.detail)
+    assert all(d.isascii() and d.isprintable() and "NoneType" not in d and "attribute" not in d for d in details), details
+    assert any("does not start with a WARC header" in d for d in details), details
+    assert any("is cut off or malformed" in d for d in details), details
