@@ -211,7 +211,7 @@ def read_pages(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
 
 def _read_jsonl(file: InputFile, gz: bool, max_bytes: int) -> Iterator[Page | Unreadable]:
     opener = gzip.open if gz else open
-    name, records = source_name(file.rel), 0
+    name, records, number = source_name(file.rel), 0, file.first_line - 1
     try:
         with opener(file.path, "rb") as handle:
             if file.start:
@@ -235,8 +235,9 @@ def _read_jsonl(file: InputFile, gz: bool, max_bytes: int) -> Iterator[Page | Un
                     records += 1
                     yield _jsonl_record(name, number, line)
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        where = f"after line {number}" if number >= file.first_line else "before its first line"
         yield Unreadable(f"{name}#end", "", "jsonl", "unreadable",
-                         f"{name}: the file breaks off or is corrupt after the records read so far: {_said(exc)}")
+                         f"{name}: the file breaks off or is corrupt {where}: {_said(exc)}")
         return
     if not records and file.start == 0 and file.end is None:  # a whole file with no record at all
         yield Unreadable(name, _file_sha(file.path), "jsonl", "empty", f"{name}: no JSON line in the file")

@@ -48,6 +48,18 @@ def test_corrupt_gzip_is_unreadable(tmp_path):
     assert isinstance(item, Unreadable) and item.reason == "unreadable"
 
 
+def test_a_cut_jsonl_gz_says_after_which_line_it_breaks_off(tmp_path):
+    """The records before the cut are read; the rejection tells the user where the rest was lost."""
+    lines = b"".join(b'{"text": "record number %d of the crawl"}\n' % n for n in range(1, 201))
+    data = gzip.compress(lines, mtime=0)
+    *read, cut = _pages(tmp_path, "crawl.jsonl.gz", data[:len(data) // 2])
+    assert read and [p.source for p in read] == [f"crawl.jsonl.gz#{n}" for n in range(1, len(read) + 1)]
+    assert (cut.source, cut.reason) == ("crawl.jsonl.gz#end", "unreadable")
+    assert f"breaks off or is corrupt after line {len(read)}:" in cut.detail
+    [garbage] = _pages(tmp_path, "other.jsonl.gz", b"plain bytes, not gzip")
+    assert "breaks off or is corrupt before its first line:" in garbage.detail
+
+
 def test_jsonl_records_fields_and_bad_lines(tmp_path):
     lines = [
         b'{"url": "https://ex.org/a", "fetched_at": "2021-01-02T03:04:05Z", "title": "T", "text": "Body text"}',
