@@ -119,8 +119,23 @@ def _tracked_run(settings: Settings, raw: Path, clean_dir: Path, reprocess: bool
         raise _fail(str(exc), 2) from None
     except ServerError as exc:
         raise _fail(str(exc), 1) from None
+    except RuntimeError as exc:
+        if not str(exc).startswith(_PREFECT_UNREACHABLE):
+            raise
+        raise _fail(_unreachable_server(exc), 2) from None
     finally:
         discard_prestarted()
+
+
+# what Prefect raises when the server of PREFECT_API_URL does not answer, or is of another major version
+_PREFECT_UNREACHABLE = ("Failed to reach API at", "Found incompatible versions")
+
+
+def _unreachable_server(exc: RuntimeError) -> str:
+    cause = exc.__cause__
+    why = f" ({type(cause).__name__}: {' '.join(str(cause).split())[:200]})" if cause else ""
+    return (f"{exc}{why}. Start that Prefect server or point PREFECT_API_URL at a running one; "
+            "unset PREFECT_API_URL to run without a server")
 
 
 def _temporary_server(settings: Settings, quiet: bool) -> Any:

@@ -92,3 +92,19 @@ def test_a_server_that_exits_before_it_answers_is_an_error_naming_its_exit_code(
     server = TemporaryServer(process, 9)
     with pytest.raises(ServerError, match="exited with code 3 before it answered"):
         server.wait_ready(timeout=30)
+
+
+def test_a_configured_server_that_does_not_answer_is_a_config_error_naming_it(tmp_path):
+    """PREFECT_API_URL pointing at nothing was reported as "unexpected failure: RuntimeError" with
+    exit code 1; it is the user's configuration: exit code 2, and what to do about it."""
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = _client_env(tmp_path / "home") | {"PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
+    result = subprocess.run([WINNOW, "clean", str(SEEDS_RAW), "--out", str(tmp_path / "out"), "--quiet"],
+                            capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    assert f"Failed to reach API at http://127.0.0.1:{port}/api" in message
+    assert "unset PREFECT_API_URL" in message and "unexpected failure" not in message
+    assert "Traceback" not in result.stderr
