@@ -135,7 +135,8 @@ def _explained_samples(tally: RunTally, raw_dir: Path, settings: Any, budget: fl
     explained: dict[int, Any] = {}
     for records in tally.samples.values():
         for record in records:
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 return explained
             if record.get("reason") in NOT_CLEANED_AGAIN or id(record) in explained:
                 continue
@@ -144,7 +145,9 @@ def _explained_samples(tally: RunTally, raw_dir: Path, settings: Any, budget: fl
             try:
                 if not path.is_file() or path.stat().st_size > MAX_SAMPLE_FILE_BYTES:
                     continue
-                with page_deadline(settings.run.page_timeout_seconds):
+                # the budget caps the page too: one big page must not hold the report up for its
+                # whole page_timeout_seconds
+                with page_deadline(min(settings.run.page_timeout_seconds or left, left)):
                     page = load_page(path, number, settings.run.max_input_bytes)
                     if getattr(page, "sha256", None) != prov["sha256"] or not hasattr(page, "content_type"):
                         continue  # changed since the run, or unreadable: the record alone is shown

@@ -132,6 +132,23 @@ def test_samples_beyond_the_time_budget_are_shown_from_their_records(tmp_path, m
     assert any(d.get("title") == "spam spam:gambling_line" for d in samples.iter("del"))
 
 
+def test_a_slow_sample_page_is_cut_off_at_the_time_budget(tmp_path, monkeypatch):
+    """The budget was checked between pages only: one big page cleaned again held the report up for
+    as long as it took (up to page_timeout_seconds, 60 s by default), after a run of a few seconds."""
+    import time
+
+    import cleaners.explain
+    import flows.report_html as report_html
+
+    report, out = seed_run(tmp_path)
+    monkeypatch.setattr(report_html, "SAMPLE_SECONDS", (0.5, 0.0, 0.5))
+    monkeypatch.setattr(cleaners.explain, "explain_page", lambda *args: time.sleep(60))  # a page that takes a minute
+    started = time.monotonic()
+    samples = lxml.html.fromstring(write_html_report(report, out, Settings()).read_text()).get_element_by_id("samples")
+    assert time.monotonic() - started < 10
+    assert any(d.get("title") == "spam spam:gambling_line" for d in samples.iter("del"))  # shown from the records
+
+
 def test_a_long_sample_page_is_cut_and_points_to_explain(tmp_path, monkeypatch):
     import flows.report_html as report_html
 
