@@ -72,7 +72,11 @@ def clean(
     raw = raw_dir or settings.paths.raw
     clean_dir = out or settings.paths.clean
     if not raw.is_dir():
+        if raw.exists():
+            raise _fail(f"{raw}: a file, not a folder of raw pages (winnow explain {raw} cleans one page)", 2)
         raise _fail(f"{raw}: no such folder of raw pages", 2)
+    if clean_dir.exists() and not clean_dir.is_dir():
+        raise _fail(f"{clean_dir}: a file, not a feed folder (--out names the folder the feed is written to)", 2)
     tracked = prefect or prefect_api_configured() or settings.run.runner == "dask"
     try:
         with RunLock(clean_dir):

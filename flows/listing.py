@@ -89,11 +89,11 @@ class BatchPlan:
     """The files under a raw folder, sorted and cut into batches (`plan_batches` with
     `batch_limits`); a large JSONL file is cut into pieces first (`split_records`)."""
 
-    def __init__(self, path: Path, raw_dir: Path, pages: int, size: int):
+    def __init__(self, path: Path, raw_dir: Path, pages: int, size: int, feed: Path | None = None):
         self.conn = open_scratch_db(path, 8192)
         try:
             self.conn.executescript(SCHEMA)
-            self.files, total_bytes = self._list(raw_dir)
+            self.files, total_bytes = self._list(raw_dir, feed)
             self.pages, self.size = batch_limits(self.files, total_bytes, pages, size)
             self.work: list[float] = []  # estimated pages of each batch, by number
             self._cut(raw_dir)
@@ -107,8 +107,8 @@ class BatchPlan:
     def __len__(self) -> int:
         return len(self.work)
 
-    def _list(self, raw_dir: Path) -> tuple[int, int]:
-        found = ((_blob(f.rel), f.size) for f in walk_inputs(raw_dir))
+    def _list(self, raw_dir: Path, feed: Path | None) -> tuple[int, int]:
+        found = ((_blob(f.rel), f.size) for f in walk_inputs(raw_dir, feed))
         self.conn.execute("BEGIN")
         while chunk := list(islice(found, CHUNK)):
             self.conn.executemany("INSERT INTO files VALUES (?, ?)", chunk)

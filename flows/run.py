@@ -641,7 +641,7 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
     ledger = RunLedger(staging / LEDGER)
     inputs, index, summary = None, None, DedupSummary()
     try:
-        inputs = BatchPlan(staging / PLAN, raw_dir, settings.run.batch_pages, settings.run.batch_bytes)
+        inputs = BatchPlan(staging / PLAN, raw_dir, settings.run.batch_pages, settings.run.batch_bytes, feed=clean_dir)
         specs = BatchSpecs(inputs, spec_template(settings, raw_dir, clean_dir, staging, run, reprocess))
         mapper = map_batches or pool_map_batches(worker_count(settings))
         manifests = []

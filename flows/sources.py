@@ -72,14 +72,16 @@ class Unreadable:
     detail: str
 
 
-def walk_inputs(raw_dir: Path) -> Iterator[InputFile]:
+def walk_inputs(raw_dir: Path, feed: Path | None = None) -> Iterator[InputFile]:
     """Every regular file under `raw_dir` (hidden files and folders skipped; a link to a file is read,
     a link to a folder is not followed; a folder that cannot be listed is yielded itself, to be
     rejected), in the order the file system lists them. One folder's entries at a time: pathlib's
-    rglob remembers every path it yielded, 200 bytes a file."""
+    rglob remembers every path it yielded, 200 bytes a file. The `feed` folder is not read when it
+    is under `raw_dir` (`winnow clean . --out clean`): a run is not the next one's input."""
     root = str(raw_dir)
     prefix = os.path.join(root, "")
     folders = [root]
+    skip = _identity(feed)
     while folders:
         folder = folders.pop()
         try:
@@ -97,13 +99,23 @@ def walk_inputs(raw_dir: Path) -> Iterator[InputFile]:
                 if entry.name.startswith("."):
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append(entry.path)
+                    if skip is None or entry.inode() != skip[1] or _identity(entry.path) != skip:
+                        folders.append(entry.path)
                 elif entry.is_file():
                     try:
                         size = entry.stat().st_size
                     except FileNotFoundError:  # removed since it was listed: nothing to read
                         continue
                     yield InputFile(path=entry.path, rel=entry.path[len(prefix):], size=size)
+
+
+def _identity(path: str | Path | None) -> tuple[int, int] | None:
+    """(device, inode) of a folder, None when there is none: the same folder however it is named."""
+    try:
+        info = os.stat(path, follow_symlinks=False) if path is not None else None
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if info is not None else None
 
 
 def discover(raw_dir: Path) -> list[InputFile]:

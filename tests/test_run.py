@@ -79,6 +79,20 @@ def test_second_run_on_unchanged_inputs_writes_nothing_new(tmp_path):
     assert clean_pass(Settings(), raw, out, reprocess=True)["records_in"] == first["records_in"] + 1
 
 
+def test_a_feed_inside_the_raw_folder_is_not_read_as_input(tmp_path):
+    """`winnow clean . --out clean`: the second run read the first one's parts, run reports and
+    state database as raw pages (rejected as unreadable and unsupported, a feed record even became
+    an article). The feed folder is left out of the raw folder's files, however it is named."""
+    raw = sample_raw(tmp_path)
+    first = clean_pass(Settings(), raw, raw / "clean")
+    second = clean_pass(Settings(), raw, raw / "sub" / ".." / "clean")
+    assert (second["records_in"], second["skipped_already_processed"]) == (first["records_in"], first["records_in"])
+    assert second["articles"] == second["rejected"] == 0
+    (raw / "clean-notes").mkdir()  # a folder that only looks like it is still read
+    (raw / "clean-notes" / "page.txt").write_text("A Note\n\n" + "A page that sits next to the feed folder. " * 5)
+    assert clean_pass(Settings(), raw, raw / "clean")["articles"] == 1
+
+
 def test_output_is_the_same_whatever_the_run_and_worker_count(tmp_path):
     raw = sample_raw(tmp_path)
     one = Settings.model_validate({"run": {"workers": 1}})
