@@ -31,7 +31,8 @@ def cache_short(maxsize: int, max_chars: int) -> Callable[[Callable[..., Result]
     return decorate
 
 
-def cache_line(maxsize: int, max_chars: int, long_maxsize: int, long_max_chars: int) -> Callable[[Callable[[str], Result]], Callable[[str], Result]]:
+def cache_line(maxsize: int, max_chars: int, long_maxsize: int,
+               long_max_chars: int) -> Callable[[Callable[[str], Result]], Callable[[str], Result]]:
     """cache_short for a function of one string, with a second, small cache for strings up to
     `long_max_chars`: a paragraph of a few thousand characters that every step of a page asks
     about again. Memory stays bounded by both caches' sizes. The caches are `cached` and

@@ -19,8 +19,11 @@ Where the batches run (run.runner in the config):
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import multiprocessing.util
 import os
 import queue
+import threading
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -44,11 +47,51 @@ _PROCESS_POOL: BatchPool | None = None  # the flow's pool while a process-runner
 @task(name="clean-batch", cache_policy=NO_CACHE)
 def clean_batch_task(spec: BatchSpec) -> BatchManifest:
     """One batch of files; writes its staged parts itself and returns a small manifest. Runs in the
-    flow's process pool when there is one, else where Prefect's task runner put it (a Dask worker)."""
-    pool = _PROCESS_POOL
+    flow's process pool when there is one, else where Prefect's task runner put it (a Dask worker),
+    in that worker's own pool."""
+    pool = _PROCESS_POOL or _dask_worker_pool()
     if pool is None:
+        global _DAEMONIC_WARNED
+        if not _DAEMONIC_WARNED:
+            _DAEMONIC_WARNED = True
+            get_run_logger().warning(
+                "this Dask worker is a daemonic process and cannot start cleaning processes: a page that "
+                "crashes it fails its batch, and only the time cap holds. Start the workers with "
+                "DASK_DISTRIBUTED__WORKER__DAEMON=False (README, 'Running on a Dask cluster')")
         return clean_batch(spec)
     return pool.run(spec)
+
+
+_WORKER_POOL: BatchPool | None = None  # a Dask worker process's cleaning processes
+_DAEMONIC_WARNED = False
+_WORKER_POOL_LOCK = threading.Lock()
+
+
+def _dask_worker_pool() -> BatchPool | None:
+    """A Dask worker's own cleaning processes, one per worker thread, started with its first batch:
+    a page that kills or hangs its process then costs that page (worker_crash, timeout), as in the
+    process pool, and the memory cap holds. Without them the page takes the worker down, and Dask
+    retries the batch on other workers until it fails the run. None in a daemonic worker, which
+    cannot start processes (a nanny's worker unless distributed.worker.daemon is False: README)."""
+    global _WORKER_POOL
+    with _WORKER_POOL_LOCK:
+        if _WORKER_POOL is None and not multiprocessing.current_process().daemon:
+            _WORKER_POOL = spawned_pool(_dask_worker_threads())
+            # a worker process ends by joining its children (multiprocessing's exit function): the
+            # pool is shut down first, before the finalizers (priority 10) that stop its queues'
+            # feeder threads, or its processes never get the word, the nanny kills the worker
+            # after 4 s and they are left running
+            multiprocessing.util.Finalize(None, _WORKER_POOL.shutdown, exitpriority=100)
+        return _WORKER_POOL
+
+
+def _dask_worker_threads() -> int:
+    try:
+        from distributed import get_worker
+
+        return max(1, get_worker().state.nthreads)
+    except (ImportError, ValueError):  # not in a Dask worker
+        return 1
 
 
 # Batch tasks submitted and not yet finished, at most: a task holds its spec (its files) until it
@@ -159,6 +202,10 @@ def dask_task_runner(settings: Settings):
 
     if settings.run.dask_address:
         return DaskTaskRunner(address=settings.run.dask_address)
+    import dask
+
+    # the local cluster's nannies start workers that may start processes (_dask_worker_pool)
+    dask.config.set({"distributed.worker.daemon": False})
     # one thread per worker process: cleaning is CPU-bound Python, threads would share one GIL
     return DaskTaskRunner(cluster_kwargs={
         "n_workers": worker_count(settings), "threads_per_worker": 1, "processes": True,

@@ -111,3 +111,39 @@ def test_the_flows_spawned_pool_survives_the_same_faults(tmp_path, monkeypatch, 
     for folder in ("articles", "rejected"):
         assert (lines_without(tmp_path / "out", folder, report["run_id"], FAULTS)
                 == lines_without(tmp_path / "direct", folder, direct["run_id"], FAULTS))
+
+
+@pytest.mark.prefect
+def test_on_a_dask_cluster_the_same_faults_cost_only_their_pages(tmp_path, monkeypatch, prefect_server):
+    """Each Dask worker cleans its batches in processes of its own: a page that killed the worker
+    made Dask retry its batch on other workers until it failed the whole run (KilledWorker), a page
+    stuck in C code hung it, and no memory cap held. The workers' processes end with them."""
+    from flows.clean import run_clean_flow
+
+    raw = faulty_raw(tmp_path)
+    monkeypatch.setenv("WINNOW_TEST_FAULTS", "1")  # read at import by the Dask workers and their processes
+    settings = Settings.model_validate({"run": {**SETTINGS, "workers": 2, "runner": "dask"}})
+    state = run_clean_flow(settings, raw, tmp_path / "out", return_state=True)
+    assert state.is_completed()
+    report = state.result()
+    assert report["runner"] == "dask"
+    assert report["rejected_by_reason"] == {"worker_crash": 2, "oom": 1, "timeout": 2}
+    assert report["articles"] == 31
+    check_feed(tmp_path / "out", raw)
+    monkeypatch.delenv("WINNOW_TEST_FAULTS")
+    direct = clean_pass(Settings.model_validate({"run": SETTINGS}), raw, tmp_path / "direct")
+    for folder in ("articles", "rejected"):
+        assert (lines_without(tmp_path / "out", folder, report["run_id"], FAULTS)
+                == lines_without(tmp_path / "direct", folder, direct["run_id"], FAULTS))
+    assert not _spawned_processes_left(), "the Dask workers' cleaning processes outlived them"
+
+
+def _spawned_processes_left() -> list[str]:
+    """Processes started by multiprocessing's spawn that are not this process's own children."""
+    import os
+    import subprocess
+
+    mine = {str(p.pid) for p in __import__("multiprocessing").active_children()}
+    listing = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True).stdout.splitlines()
+    return [line for line in listing if "multiprocessing.spawn" in line
+            and line.split()[0] not in mine and line.split()[1] != str(os.getpid())]
