@@ -72,3 +72,31 @@ def test_parallel_threads_each_get_their_own_deadline():
     for t in threads:
         t.join()
     assert slow == {"raised": PageTimeout} and "value" in fast
+
+
+class _SlowFinalizer:
+    """An object whose finalizer runs for a while: the cap fires inside it, where Python swallows
+    any exception ("Exception ignored in ...", printed on stderr) and goes on."""
+
+    def __del__(self):
+        spin(0.3)
+
+
+def _page_with_a_slow_finalizer():
+    obj = _SlowFinalizer()
+    del obj  # the cap (0.1 s) fires during its 0.3 s finalizer
+    for _ in range(300):  # 3 s more of work: the cap must still end the page
+        time.sleep(0.01)
+
+
+def test_a_cap_that_fires_inside_a_finalizer_still_ends_the_page_silently(capsys):
+    """Seen on a real run: "Exception ignored in: <function Group.__del__> ... PageTimeout" on the
+    console, and the page went on past its cap (in the pool, until its process was killed)."""
+    started = time.monotonic()
+    with pytest.raises(PageTimeout):
+        with page_deadline(0.1):
+            _page_with_a_slow_finalizer()
+    assert time.monotonic() - started < 1.5
+    result = run_in_thread(capped(0.1, _page_with_a_slow_finalizer))
+    assert result.get("raised") is PageTimeout
+    assert "Exception ignored" not in capsys.readouterr().err
