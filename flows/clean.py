@@ -51,13 +51,7 @@ def clean_batch_task(spec: BatchSpec) -> BatchManifest:
     in that worker's own pool."""
     pool = _PROCESS_POOL or _dask_worker_pool()
     if pool is None:
-        global _DAEMONIC_WARNED
-        if not _DAEMONIC_WARNED:
-            _DAEMONIC_WARNED = True
-            get_run_logger().warning(
-                "this Dask worker is a daemonic process and cannot start cleaning processes: a page that "
-                "crashes it fails its batch, and only the time cap holds. Start the workers with "
-                "DASK_DISTRIBUTED__WORKER__DAEMON=False (README, 'Running on a Dask cluster')")
+        _warn_daemonic_once()
         return clean_batch(spec)
     return pool.run(spec)
 
@@ -83,6 +77,16 @@ def _dask_worker_pool() -> BatchPool | None:
             # after 4 s and they are left running
             multiprocessing.util.Finalize(None, _WORKER_POOL.shutdown, exitpriority=100)
         return _WORKER_POOL
+
+
+def _warn_daemonic_once() -> None:
+    global _DAEMONIC_WARNED
+    if not _DAEMONIC_WARNED:
+        _DAEMONIC_WARNED = True
+        get_run_logger().warning(
+            "this Dask worker is a daemonic process and cannot start cleaning processes: a page that crashes "
+            "it fails its batch, and only the time cap holds. Start the workers with "
+            "DASK_DISTRIBUTED__WORKER__DAEMON=False (README, 'Running on a Dask cluster')")
 
 
 def _dask_worker_threads() -> int:

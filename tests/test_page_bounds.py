@@ -147,3 +147,18 @@ def _spawned_processes_left() -> list[str]:
     listing = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True).stdout.splitlines()
     return [line for line in listing if "multiprocessing.spawn" in line
             and line.split()[0] not in mine and line.split()[1] != str(os.getpid())]
+
+
+def test_a_daemonic_dask_worker_cleans_in_its_own_process(monkeypatch):
+    """A daemonic process may not start processes (multiprocessing refuses): such a Dask worker
+    cleans its batches itself, as before, instead of failing every batch."""
+    from types import SimpleNamespace
+
+    import flows.clean as clean
+
+    monkeypatch.setattr(clean, "_WORKER_POOL", None)
+    monkeypatch.setattr(clean.multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
+    assert clean._dask_worker_pool() is None
+    monkeypatch.setattr(clean.multiprocessing, "current_process", lambda: SimpleNamespace(daemon=False))
+    monkeypatch.setattr(clean, "spawned_pool", lambda workers: SimpleNamespace(workers=workers, shutdown=lambda: None))
+    assert clean._dask_worker_pool().workers == 1  # one process per worker thread; outside Dask, one
