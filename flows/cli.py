@@ -77,6 +77,9 @@ def clean(
         raise _fail(f"{raw}: no such folder of raw pages", 2)
     if clean_dir.exists() and not clean_dir.is_dir():
         raise _fail(f"{clean_dir}: a file, not a feed folder (--out names the folder the feed is written to)", 2)
+    if clean_dir.exists() and clean_dir.samefile(raw):
+        raise _fail(f"{clean_dir}: the feed folder is the raw folder itself; write the feed next to it or "
+                    "inside it (a feed folder inside the raw folder is not read as input)", 2)
     tracked = prefect or prefect_api_configured() or settings.run.runner == "dask"
     try:
         with RunLock(clean_dir):

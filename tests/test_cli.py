@@ -50,6 +50,7 @@ def test_defaults_come_from_config_yaml_in_the_working_folder(tmp_path):
     (["clean", "no-such-folder"], 2, "no-such-folder: no such folder of raw pages"),
     (["clean", "bad.yaml"], 2, "bad.yaml: a file, not a folder of raw pages (winnow explain bad.yaml cleans one page)"),
     (["clean", ".", "--out", "bad.yaml"], 2, "bad.yaml: a file, not a feed folder"),  # was "[Errno 17] File exists", exit 1
+    (["clean", ".", "--out", "./"], 2, "the feed folder is the raw folder itself"),
     (["clean", ".", "--config", "missing.yaml"], 2, "missing.yaml: config file not found"),
     (["clean", ".", "--config", "bad.yaml"], 2, "bad.yaml: spam.page_spam_share: Input should be greater than 0"),
     (["clean", ".", "--workers", "-1"], 2, "Invalid value"),
