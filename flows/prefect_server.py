@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -35,6 +36,18 @@ def healthy(api_url: str) -> bool:
         with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:  # noqa: S310 - loopback only
             return response.status == 200
     except OSError:
+        return False
+
+
+def answers(api_url: str) -> bool:
+    """Whether any server answers at `api_url` (an HTTP error is an answer: the workspace URLs of
+    Prefect Cloud have no /health), for a configured server that may be anywhere."""
+    try:
+        with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=10):  # noqa: S310 - the user's URL
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError):  # refused, unknown host, timed out; or not a URL
         return False
 
 

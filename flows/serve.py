@@ -15,8 +15,8 @@ from pathlib import Path
 from rich.console import Console
 
 from .cli import prefect_api_configured
-from .config import Settings
-from .prefect_server import healthy
+from .config import ConfigError, Settings
+from .prefect_server import answers, healthy
 
 STARTUP_SECONDS = 90  # a fresh database is migrated on the first start
 
@@ -61,6 +61,12 @@ def serve_schedule(settings: Settings, raw_dir: Path, clean_dir: Path, console: 
         os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported: it reads settings once
         console.print(f"Prefect UI: {api_url.removesuffix('/api')}")
     else:
+        from prefect.settings import PREFECT_API_URL
+
+        api_url = str(PREFECT_API_URL.value() or "")
+        if api_url and not answers(api_url):  # else serve() fails later with a bare ConnectError
+            raise ConfigError(f"PREFECT_API_URL {api_url}: no Prefect server answers there. Start it or point "
+                              "PREFECT_API_URL at a running one; unset it and winnow serve starts a local server")
         console.print("Using the Prefect server of PREFECT_API_URL / the active Prefect profile")
     from prefect.schedules import Cron
 

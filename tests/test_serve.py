@@ -101,3 +101,33 @@ def _scheduled_runs(client, deployment_id, deadline):
             return runs
         time.sleep(1)
     return []
+
+
+def test_serve_with_a_configured_server_that_does_not_answer_is_a_config_error(tmp_path):
+    """It printed "Serving deployment …" and then "unexpected failure: ConnectError: All connection
+    attempts failed" with exit code 1."""
+    port = free_port()  # nothing listens there
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(tmp_path / "home"), PREFECT_API_URL=f"http://127.0.0.1:{port}/api")
+    result = subprocess.run([str(Path(sys.executable).parent / "winnow"), "serve"], capture_output=True, text=True,
+                            env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    assert f"PREFECT_API_URL http://127.0.0.1:{port}/api: no Prefect server answers there" in message
+    assert "Serving deployment" not in message and "unexpected failure" not in message
+
+
+def test_a_server_that_answers_with_an_http_error_is_taken_as_there():
+    """Prefect Cloud's workspace URLs have no /health: an HTTP error is still an answer."""
+    import http.server
+    import threading
+
+    from flows.prefect_server import answers
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)  # 501 to every GET
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert answers(f"http://127.0.0.1:{server.server_address[1]}/api/accounts/a/workspaces/w")
+    finally:
+        server.shutdown()
+    assert not answers(f"http://127.0.0.1:{free_port()}/api")
