@@ -140,10 +140,11 @@ def test_on_a_dask_cluster_the_same_faults_cost_only_their_pages(tmp_path, monke
 
 def _spawned_processes_left() -> list[str]:
     """Processes started by multiprocessing's spawn that are not this process's own children."""
+    import multiprocessing
     import os
     import subprocess
 
-    mine = {str(p.pid) for p in __import__("multiprocessing").active_children()}
+    mine = {str(p.pid) for p in multiprocessing.active_children()}
     listing = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True).stdout.splitlines()
     return [line for line in listing if "multiprocessing.spawn" in line
             and line.split()[0] not in mine and line.split()[1] != str(os.getpid())]

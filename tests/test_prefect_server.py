@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.prefect_server import EPHEMERAL_ENV, ServerError, TemporaryServer, uvicorn_command
+from flows.prefect_server import EPHEMERAL_ENV, ServerError, TemporaryServer, free_port, uvicorn_command
 from tests.conftest import REPO, SEEDS_RAW, process_gone
 from tests.test_run import read_feed
 
@@ -97,9 +97,7 @@ def test_a_server_that_exits_before_it_answers_is_an_error_naming_its_exit_code(
 def test_a_configured_server_that_does_not_answer_is_a_config_error_naming_it(tmp_path):
     """PREFECT_API_URL pointing at nothing was reported as "unexpected failure: RuntimeError" with
     exit code 1; it is the user's configuration: exit code 2, and what to do about it."""
-    with socket.socket() as sock:  # a port nothing listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()  # nothing listens on it
     env = _client_env(tmp_path / "home") | {"PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
     result = subprocess.run([WINNOW, "clean", str(SEEDS_RAW), "--out", str(tmp_path / "out"), "--quiet"],
                             capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
