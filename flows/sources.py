@@ -310,7 +310,8 @@ def _read_warc(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
     response, a rejection per other response; requests, metadata and warcinfo are not pages. A
     truncated or corrupt archive ends with a rejection saying so, after the records it did give.
     A record is given once the next one is found where it should start: one that runs past its
-    stated Content-Length (its content cut short) becomes a rejection."""
+    stated Content-Length (its content cut short) becomes a rejection, as does one whose content
+    does not match its stated digest (`_digest_failed`)."""
     number, name = 0, source_name(file.rel)
     held, archive = None, None  # the last record's item, not given yet
     try:
@@ -319,7 +320,7 @@ def _read_warc(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
                 yield Unreadable(name, _file_sha(file.path), "warc", "empty", f"{name}: an empty file, no WARC record")
                 return
             handle.seek(0)
-            archive = _CheckedArchive(handle)
+            archive = _CheckedArchive(handle, check_digests=True)
             for number, record in enumerate(archive, start=1):
                 if held is not None:
                     yield archive.checked(held)
@@ -331,6 +332,9 @@ def _read_warc(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
                 item = _warc_response(name, number, record, max_bytes) if record.rec_type == "response" else None
                 if _breaks_off(record):
                     raise _Corrupt(f"record {number} breaks off before its stated length")
+                if item is not None and (digest := _digest_failed(record)):
+                    item = Unreadable(item.source, item.sha256, "warc", "unreadable",
+                                      f"{item.source}: the record's content does not match its {digest}: the archive is corrupt")
                 held = archive.hold(item) if item is not None else None
             if held is not None:
                 yield archive.checked(held)
@@ -406,6 +410,22 @@ def _breaks_off(record) -> bool:
     while record.raw_stream.read(1 << 16):
         pass
     return getattr(record.raw_stream, "limit", 0) > 0
+
+
+def _digest_failed(record) -> str | None:
+    """The digest header a wholly read record fails, if any. The block digest covers the bytes as
+    stored. Crawlers disagree on whether a payload digest is taken before or after undoing a
+    chunked Transfer-Encoding, so that one is only trusted when the block digest is absent and the
+    response has no Transfer-Encoding."""
+    problems = record.digest_checker.problems
+    if any(p.startswith("block digest failed") for p in problems):
+        return "WARC-Block-Digest"
+    if record.rec_headers.get_header("WARC-Block-Digest"):
+        return None
+    chunked = record.http_headers is not None and record.http_headers.get_header("Transfer-Encoding")
+    if not chunked and any(p.startswith("payload digest failed") for p in problems):
+        return "WARC-Payload-Digest"
+    return None
 
 
 def _warc_response(rel: str, number: int, record, max_bytes: int) -> Page | Unreadable:

@@ -1,4 +1,6 @@
 """WARC input: response records with HTML payloads become pages; nothing else is lost silently."""
+import base64
+import hashlib
 import io
 import re
 
@@ -129,3 +131,60 @@ def test_corrupt_archives_are_explained_in_words_not_in_library_internals(tmp_pa
     assert all(d.isascii() and d.isprintable() and "NoneType" not in d and "attribute" not in d for d in details), details
     assert any("does not start with a WARC header" in d for d in details), details
     assert any("is cut off or malformed" in d for d in details), details
+
+
+def _without_header(data: bytes, name: bytes) -> bytes:
+    return re.sub(rb"\r\n" + name + rb": [^\r]*", b"", data)
+
+
+def test_a_record_whose_content_fails_its_digest_is_rejected_not_given_altered(tmp_path):
+    """A byte changed inside a payload of an uncompressed archive (no gzip check to catch it) was
+    given as a page; the record's digest tells. Every digest form counts: the block digest, and
+    the payload digest when the block digest is absent."""
+    data = warc_bytes(gzip=False)
+    flipped = data.replace(b"morning ferry", b"Morning ferry")
+    for name, archive in (("both.warc", flipped), ("payload.warc", _without_header(flipped, b"WARC-Block-Digest"))):
+        folder = tmp_path / name
+        folder.mkdir()
+        items = _read(folder, name, archive)
+        assert [(i.source, i.reason) for i in items] == [(f"{name}#3", "unreadable"), (f"{name}#4", "unsupported_format")]
+        digest = "WARC-Block-Digest" if name == "both.warc" else "WARC-Payload-Digest"
+        assert items[0].detail == f"{name}#3: the record's content does not match its {digest}: the archive is corrupt"
+    # an archive whose records carry no digest cannot tell: the page is given as it is
+    undigested = _without_header(_without_header(flipped, b"WARC-Block-Digest"), b"WARC-Payload-Digest")
+    (tmp_path / "plain").mkdir()
+    [page, _] = _read(tmp_path / "plain", "plain.warc", undigested)
+    assert not isinstance(page, Unreadable) and "Morning ferry" in page.content
+
+
+def _chunked_warc(payload_digest_over_chunks: bool) -> bytes:
+    """A response sent with Transfer-Encoding: chunked, its payload digest taken after (the WARC
+    standard) or before (wget, wpull, older Heritrix) undoing the chunking."""
+    body = PAGE.encode()
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")], protocol="HTTP/1.1")
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    record = writer.create_warc_record("https://island.example/ferry", "response", payload=io.BytesIO(chunked),
+                                       http_headers=http)
+    writer.write_record(record)
+    data = out.getvalue()
+    if not payload_digest_over_chunks:
+        standard = b"sha1:" + base64.b32encode(hashlib.sha1(body).digest())
+        data = re.sub(rb"WARC-Payload-Digest: [^\r]*", b"WARC-Payload-Digest: " + standard, data)
+    return data
+
+
+def test_crawlers_disagreeing_on_chunked_payload_digests_lose_no_page(tmp_path):
+    """Crawlers disagree on whether the payload digest of a chunked response covers the chunks:
+    either convention gives the page, with or without a block digest beside it."""
+    for over_chunks in (True, False):
+        for keep_block in (True, False):
+            data = _chunked_warc(over_chunks)
+            if not keep_block:
+                data = _without_header(data, b"WARC-Block-Digest")
+            folder = tmp_path / f"{over_chunks}-{keep_block}"
+            folder.mkdir()
+            [page] = _read(folder, "chunked.warc", data)
+            assert not isinstance(page, Unreadable), (over_chunks, keep_block, page)
+            assert "morning ferry" in page.content
