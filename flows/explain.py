@@ -4,6 +4,7 @@ fate, the metadata and where each field came from. `--json` prints the same as d
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +39,12 @@ def split_spec(spec: str, record: int | None) -> tuple[Path, int | None]:
 
 def load_page(path: Path, record: int | None, max_bytes: int):
     """The Page (or Unreadable) that `winnow clean` would read for this file and record."""
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise ExplainError(f"{path}: no such file")
-    file = InputFile(path=path.resolve(), rel=path.name, size=path.stat().st_size)
+    if path.is_dir() and not path.is_symlink():
+        raise ExplainError(f"{path}: a folder, not a page (winnow clean {path} cleans a folder)")
+    # anything else that is not a file (a FIFO, a device, a dangling link) is rejected as a run would
+    file = InputFile(path=path.absolute(), rel=path.name, size=path.stat().st_size if path.is_file() else 0)
     found = []
     for item in read_pages(file, max_bytes):
         number = _record_number(item.source)

@@ -6,6 +6,7 @@ import codecs
 import gzip
 import hashlib
 import os
+import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,9 +74,10 @@ class Unreadable:
 
 
 def walk_inputs(raw_dir: Path, feed: Path | None = None) -> Iterator[InputFile]:
-    """Every regular file under `raw_dir` (hidden files and folders skipped; a link to a file is read,
-    a link to a folder is not followed; a folder that cannot be listed is yielded itself, to be
-    rejected), in the order the file system lists them. One folder's entries at a time: pathlib's
+    """Every entry under `raw_dir` but folders (hidden files and folders skipped; a link to a file is
+    read; a link to a folder is not followed; a folder that cannot be listed, and anything that is
+    not a file, such as a FIFO, a device or a dangling link, is yielded to be rejected by
+    read_pages), in the order the file system lists them. One folder's entries at a time: pathlib's
     rglob remembers every path it yielded, 200 bytes a file. The `feed` folder is not read when it
     is under `raw_dir` (`winnow clean . --out clean`): a run is not the next one's input."""
     root = str(raw_dir)
@@ -101,11 +103,13 @@ def walk_inputs(raw_dir: Path, feed: Path | None = None) -> Iterator[InputFile]:
                 if entry.is_dir(follow_symlinks=False):
                     if skip is None or entry.inode() != skip[1] or _identity(entry.path) != skip:
                         folders.append(entry.path)
-                elif entry.is_file():
+                else:
                     try:
-                        size = entry.stat().st_size
+                        size = entry.stat().st_size if entry.is_file() else 0
                     except FileNotFoundError:  # removed since it was listed: nothing to read
                         continue
+                    except OSError:  # a link that loops: rejected by read_pages, like a FIFO or a device
+                        size = 0
                     yield InputFile(path=entry.path, rel=entry.path[len(prefix):], size=size)
 
 
@@ -187,11 +191,11 @@ def _said(exc: Exception) -> str:
 def read_pages(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
     fmt, gz = kind_of(file.rel)
     name = source_name(file.rel)
+    if problem := _not_a_file(file.path):  # opening a FIFO would wait for a writer forever
+        reason, what = problem
+        yield Unreadable(name, "", fmt or "unknown", reason, f"{name}: {what}")
+        return
     if fmt is None:
-        if os.path.isdir(file.path):  # walk_inputs could not list it
-            yield Unreadable(name, "", "unknown", "unreadable", f"{name}: a folder that cannot be listed (permission "
-                             "denied): none of its files is read")
-            return
         yield Unreadable(name, _file_sha(file.path), "unknown", "unsupported_format",
                          f"{name}: not a supported input (.html, .htm, .txt, .jsonl, .warc, optionally .gz)")
         return
@@ -219,6 +223,26 @@ def read_pages(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
         yield Unreadable(name, _sha(data), fmt, "empty", f"{name}: {what}, no text")
         return
     yield Page(source=name, sha256=_sha(data), format=fmt, content=text, content_type=fmt)
+
+
+def _not_a_file(path: str | Path) -> tuple[str, str] | None:
+    """(reason, what it is) for a raw entry that is not a file to read, None for a file (or one
+    that vanished: reading it says so)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return ("unreadable", "a link to something that does not exist") if os.path.islink(path) else None
+    except OSError as exc:
+        return "unreadable", f"cannot be opened: {exc.strerror or _said(exc)}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        if os.path.islink(path):
+            return "unsupported_format", "a link to a folder: links to folders are not followed"
+        return "unreadable", "a folder that cannot be listed (permission denied): none of its files is read"
+    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+    return "unsupported_format", f"{what}, not a file: not read"
 
 
 def _read_jsonl(file: InputFile, gz: bool, max_bytes: int) -> Iterator[Page | Unreadable]:

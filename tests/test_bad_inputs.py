@@ -570,6 +570,38 @@ def test_a_file_that_vanishes_before_it_is_read_is_a_rejection(tmp_path):
         assert name in item.detail
 
 
+def test_entries_that_are_not_files_are_rejections_and_do_not_stop_the_run(tmp_path):
+    """A link that loops stopped the whole run ("[Errno 40] Too many levels of symbolic links",
+    exit 1); a FIFO, a device, a socket, a dangling link and a link to a folder were skipped
+    without a word. Each is now a rejection saying what it is; a FIFO is never opened (that would
+    wait for a writer forever)."""
+    import os
+    import socket
+
+    raw = tmp_path / "raw"
+    (raw / "linked").mkdir(parents=True)
+    (raw / "page.txt").write_text(article_text(80))
+    (raw / "linked" / "inside.txt").write_text(article_text(81))
+    os.mkfifo(raw / "pipe.html")
+    os.symlink("/dev/zero", raw / "zero.html")
+    os.symlink("nowhere.html", raw / "dangling.html")
+    os.symlink("loop.txt", raw / "loop.txt")
+    os.symlink(raw / "linked", raw / "folder-link")
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(raw / "sock.txt"))
+        report = clean_pass(Settings(), raw, tmp_path / "clean")
+    assert report["articles"] == 2  # page.txt and linked/inside.txt, not again through the link
+    details = {r["provenance"]["source"]: (r["reason"], r["detail"]) for r in read_feed(tmp_path / "clean", "rejected")}
+    assert details == {
+        "pipe.html": ("unsupported_format", "pipe.html: a named pipe (FIFO), not a file: not read"),
+        "zero.html": ("unsupported_format", "zero.html: a device, not a file: not read"),
+        "sock.txt": ("unsupported_format", "sock.txt: a socket, not a file: not read"),
+        "dangling.html": ("unreadable", "dangling.html: a link to something that does not exist"),
+        "loop.txt": ("unreadable", "loop.txt: cannot be opened: Too many levels of symbolic links"),
+        "folder-link": ("unsupported_format", "folder-link: a link to a folder: links to folders are not followed"),
+    }
+
+
 def test_a_folder_that_cannot_be_listed_is_a_rejection_naming_it(tmp_path, monkeypatch):
     """Its files cannot be known, let alone read: the run says so instead of skipping them. The
     run's own folder unreadable stops the run with an error naming it."""

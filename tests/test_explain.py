@@ -108,7 +108,8 @@ def test_explain_one_record_of_a_jsonl_file(tmp_path):
     assert many.returncode == 2 and "more than one record" in many.stderr and "#N" in many.stderr
 
 
-@pytest.mark.parametrize("spec, message", [("missing.html", "no such file"), ("crawl.jsonl#9", "no record 9")])
+@pytest.mark.parametrize("spec, message", [("missing.html", "no such file"), ("crawl.jsonl#9", "no record 9"),
+                                           ("", "a folder, not a page")])
 def test_explain_bad_page_is_a_message_not_a_traceback(tmp_path, spec, message):
     (tmp_path / "crawl.jsonl").write_text(json.dumps({"text": "Hello there."}) + "\n")
     result = winnow("explain", tmp_path / spec, cwd=tmp_path)
@@ -121,6 +122,14 @@ def test_explain_unreadable_input_says_why(tmp_path):
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     data = explain_json(binary, cwd=tmp_path)
     assert data["outcome"] == "rejected" and data["reason"] and data["detail"]
+
+
+def test_explain_a_fifo_is_a_rejection_not_a_wait_nor_no_such_file(tmp_path):
+    """A FIFO (or a device, a dangling link) was "no such file"; opening one would wait forever."""
+    os.mkfifo(tmp_path / "pipe.html")
+    data = explain_json(tmp_path / "pipe.html", cwd=tmp_path)
+    assert (data["outcome"], data["reason"]) == ("rejected", "unsupported_format")
+    assert "named pipe" in data["detail"]
 
 
 def test_a_span_over_several_lines_is_labelled_once():

@@ -43,7 +43,8 @@ def test_the_plan_lists_the_files_sorted_as_python_sorts_their_names(tmp_path):
 
 
 def test_links_to_files_are_read_links_to_folders_are_not_followed(tmp_path):
-    """A link to a folder could loop or reach outside the raw folder; a link to a file is an input."""
+    """A link to a folder could loop or reach outside the raw folder; a link to a file is an input.
+    Links to folders and dangling links are listed themselves, to be rejected, not passed over."""
     outside = tmp_path / "outside"
     _write(outside, ["secret.txt", "deep/page.html"])
     raw = tmp_path / "raw"
@@ -52,10 +53,11 @@ def test_links_to_files_are_read_links_to_folders_are_not_followed(tmp_path):
     (raw / "linked-folder").symlink_to(outside, target_is_directory=True)
     (raw / "loop").symlink_to(raw, target_is_directory=True)
     (raw / "dangling.txt").symlink_to(tmp_path / "missing.txt")
-    assert [f.rel for f in discover(raw)] == ["linked-file.txt", "page.txt"]
+    listed = ["dangling.txt", "linked-file.txt", "linked-folder", "loop", "page.txt"]
+    assert [f.rel for f in discover(raw)] == listed
     plan = BatchPlan(tmp_path / PLAN, raw, pages=100, size=10**6)
     try:
-        assert [rel for rel, *_ in _planned(plan)] == ["linked-file.txt", "page.txt"]
+        assert [rel for rel, *_ in _planned(plan)] == listed
     finally:
         plan.close()
 
