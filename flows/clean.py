@@ -34,11 +34,12 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.logging.handlers import APILogHandler
+from prefect.states import Cancelled
 
 from .config import ConfigError, Settings
 from .run import (
-    LIBRARY_LOGGERS, BatchManifest, BatchPool, BatchSpec, BatchSpecs, clean_batch, clean_pass, spawned_pool, take_prestarted,
-    warm_up, worker_count,
+    LIBRARY_LOGGERS, BatchManifest, BatchPool, BatchSpec, BatchSpecs, PoolStopped, clean_batch, clean_pass, spawned_pool,
+    take_prestarted, warm_up, worker_count,
 )
 
 _PROCESS_POOL: BatchPool | None = None  # the flow's pool while a process-runner flow runs
@@ -53,7 +54,10 @@ def clean_batch_task(spec: BatchSpec) -> BatchManifest:
     if pool is None:
         _warn_daemonic_once()
         return clean_batch(spec)
-    return pool.run(spec)
+    try:
+        return pool.run(spec)
+    except PoolStopped as exc:  # the flow run is stopping (interrupted, or another batch failed)
+        return Cancelled(message=str(exc))
 
 
 _WORKER_POOL: BatchPool | None = None  # a Dask worker process's cleaning processes
@@ -112,7 +116,9 @@ def _map_as_tasks(specs: BatchSpecs) -> Iterator[BatchManifest]:
             clean_batch_task.submit(spec).add_done_callback(finished.put)
         return len(specs_taken)
 
-    running = submit(TASKS_IN_FLIGHT)
+    # on the flow's own pool, one batch waiting per process is enough to keep it busy; more would
+    # only be more task runs to cancel when the run stops
+    running = submit(TASKS_IN_FLIGHT if _PROCESS_POOL is None else 2 * len(_PROCESS_POOL.workers))
     if _PROCESS_POOL is not None:
         warm_up()  # for the report's samples, while the spawned workers start (they do not share it)
     while running:

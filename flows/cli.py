@@ -1,11 +1,12 @@
 """`winnow clean`, `winnow explain` and `winnow serve`.
 
 Exit codes: 0 the run completed (rejections are normal results); 2 usage or config error;
-1 unexpected failure.
+1 unexpected failure; 130 stopped by Ctrl-C; 143 stopped by SIGTERM.
 """
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -18,7 +19,8 @@ from rich.table import Table
 from .config import ConfigError, Settings, load_settings
 from .locking import RunLock, RunLocked
 
-EPILOG = "Exit codes: 0 run completed (rejections are normal results), 2 usage or config error, 1 unexpected failure."
+EPILOG = ("Exit codes: 0 run completed (rejections are normal results), 2 usage or config error, 1 unexpected failure, "
+          "130 stopped by Ctrl-C, 143 stopped by SIGTERM.")
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, rich_markup_mode=None, epilog=EPILOG, pretty_exceptions_enable=False,
     help="Winnow: clean scraped pages into a feed of articles (clean/articles) and rejections (clean/rejected).",
@@ -81,6 +83,7 @@ def clean(
         raise _fail(f"{clean_dir}: the feed folder is the raw folder itself; write the feed next to it or "
                     "inside it (a feed folder inside the raw folder is not read as input)", 2)
     tracked = prefect or prefect_api_configured() or settings.run.runner == "dask"
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         with RunLock(clean_dir):
             report = _run(settings, raw, clean_dir, reprocess, tracked, quiet)
@@ -88,8 +91,24 @@ def clean(
         raise _fail(str(exc), 1) from None
     except (OSError, FileExistsError) as exc:
         raise _fail(f"{exc}", 1) from None
+    except KeyboardInterrupt as exc:  # typer would turn it into a silent exit 130
+        what, code = ("terminated (SIGTERM)", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
+        err.print(f"{what}: the next run finishes or redoes what this one left unfinished", markup=False, soft_wrap=True)
+        raise typer.Exit(code) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if not quiet:
         print_summary(report, tracked)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler or service manager stopping the run): stops it as Ctrl-C does, so that
+    its cleaning processes are ended and its lock released, instead of the process vanishing."""
+
+
+def _stop_on_sigterm(signum: int, frame: Any) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+    raise Terminated()
 
 
 def _run(settings: Settings, raw: Path, clean_dir: Path, reprocess: bool, tracked: bool, quiet: bool) -> dict[str, Any]:

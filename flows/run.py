@@ -21,6 +21,7 @@ import queue
 import resource
 import shutil
 import signal
+import threading
 import time
 import uuid
 from collections import Counter, deque
@@ -326,12 +327,31 @@ HARD_GRACE_SECONDS = 5.0  # the pool kills a page running longer than its time c
 POLL_SECONDS = 0.5
 
 
+PARENT_CHECK_SECONDS = 1.0
+
+
 def _init_worker(slot: Any, warm: bool) -> None:
     global _SLOT
     _SLOT = slot
     slot[0] = -1
+    _exit_with_parent()
     if warm:
         warm_up()
+
+
+def _exit_with_parent() -> None:
+    """End this cleaning process once the process that started it is gone (killed by SIGTERM or
+    SIGKILL): left alone, it would wait forever to send its batch back to no one (a forked
+    sibling holds the result pipe open), holding its memory. A watch thread, not PR_SET_PDEATHSIG:
+    that fires when the starting thread ends, and a Prefect task thread may start a process."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="winnow-parent-watch", daemon=True).start()
 
 
 WARM_UP_TEXT = ("Warm-up page\n\n" + "The parish council met on Tuesday to discuss the budget for next year. " * 4)
@@ -418,6 +438,21 @@ class _Worker:
     def shutdown(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
+    def broken(self) -> bool:
+        """Whether its process died: it cleans no other batch."""
+        return bool(getattr(self.executor, "_broken", False))
+
+    def kill(self) -> None:
+        for process in list(getattr(self.executor, "_processes", {}).values()):
+            try:
+                os.kill(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, TypeError):  # gone, or not started
+                pass
+
+
+class PoolStopped(RuntimeError):
+    """The pool was shut down (the run is stopping) while a batch waited for it or ran in it."""
+
 
 class BatchPool:
     """Cleaning processes that survive their pages: each process is a one-process executor, so a
@@ -429,6 +464,7 @@ class BatchPool:
 
     def __init__(self, workers: int, context: Any = None, date_parser: bool = False):
         self.context, self.date_parser = context or multiprocessing.get_context("fork"), date_parser
+        self.stopped = False  # shut down or killed: a batch waiting for a process is not cleaned
         self.workers = [_Worker(self.context, date_parser) for _ in range(max(1, workers))]
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         for worker in self.workers:
@@ -437,10 +473,19 @@ class BatchPool:
     def __enter__(self) -> "BatchPool":
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type | None, *exc: object) -> None:
+        if kind is not None:  # the run stops (interrupted, terminated, failed): no batch is waited for
+            self.kill()
         self.shutdown()
 
+    def kill(self) -> None:
+        """End every cleaning process now; what they were writing is staging, which the next run redoes."""
+        self.stopped = True
+        for worker in self.workers:
+            worker.kill()
+
     def shutdown(self) -> None:
+        self.stopped = True
         for worker in self.workers:
             worker.shutdown()
 
@@ -475,24 +520,40 @@ class BatchPool:
             self._idle.put(worker)
 
     def run(self, spec: BatchSpec) -> BatchManifest:
-        """One batch's manifest; blocks; safe to call from several threads."""
+        """One batch's manifest; blocks; safe to call from several threads. Raises PoolStopped once
+        the pool is shut down; a process is given back even when its batch fails, so that the
+        batches waiting for one are not left waiting forever."""
         while True:
-            worker = self._idle.get()
-            future = worker.submit(clean_batch, spec)
-            while True:
-                try:
-                    future.result(timeout=POLL_SECONDS)
-                    break
-                except FutureTimeout:
-                    worker.check(spec)
-                except Exception:  # noqa: BLE001 - settled below
-                    break
-            outcome = self._settle(worker, future, spec)
+            worker = self._take()
+            try:
+                future = worker.submit(clean_batch, spec)
+                while True:
+                    try:
+                        future.result(timeout=POLL_SECONDS)
+                        break
+                    except FutureTimeout:
+                        worker.check(spec)
+                    except Exception:  # noqa: BLE001 - settled below
+                        break
+                outcome = self._settle(worker, future, spec)
+            except BaseException as exc:
+                self._idle.put(worker if self.stopped or not worker.broken() else self._replace(worker))
+                if self.stopped and isinstance(exc, Exception) and not isinstance(exc, PoolStopped):
+                    raise PoolStopped("the run stopped while this batch was being cleaned") from exc
+                raise
             if isinstance(outcome, BatchManifest):
                 self._idle.put(worker)
                 return outcome
             self._idle.put(self._replace(worker))
             spec = outcome
+
+    def _take(self) -> _Worker:
+        while not self.stopped:
+            try:
+                return self._idle.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                pass
+        raise PoolStopped("the run stopped before this batch was cleaned")
 
     def _replace(self, dead: _Worker) -> _Worker:
         dead.shutdown()
@@ -505,6 +566,8 @@ class BatchPool:
         error = future.exception()
         if error is None:
             return future.result()
+        if self.stopped:  # its process was ended with the pool: no page of it is to blame
+            raise PoolStopped("the run stopped while this batch was being cleaned")
         if not isinstance(error, BrokenProcessPool):
             raise error
         number = worker.hung if worker.hung is not None else int(worker.slot[0])
