@@ -5,6 +5,7 @@ Exit codes: 0 the run completed (rejections are normal results); 2 usage or conf
 """
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import sys
@@ -89,8 +90,13 @@ def clean(
             report = _run(settings, raw, clean_dir, reprocess, tracked, quiet)
     except RunLocked as exc:
         raise _fail(str(exc), 1) from None
-    except (OSError, FileExistsError) as exc:
-        raise _fail(f"{exc}", 1) from None
+    except Exception as exc:  # noqa: BLE001 - other errors reach main()'s message
+        if _disk_full(exc):
+            raise _fail(f"{clean_dir}: the disk is full ({exc}); free some space or write the feed elsewhere (--out), "
+                        "then run again: the next run finishes or redoes what this one left unfinished", 1) from None
+        if isinstance(exc, OSError):
+            raise _fail(f"{exc}", 1) from None
+        raise
     except KeyboardInterrupt as exc:  # typer would turn it into a silent exit 130
         what, code = ("terminated (SIGTERM)", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
         err.print(f"{what}: the next run finishes or redoes what this one left unfinished", markup=False, soft_wrap=True)
@@ -99,6 +105,14 @@ def clean(
         signal.signal(signal.SIGTERM, previous)
     if not quiet:
         print_summary(report, tracked)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """No space left where the run writes: an OSError (a write says so without naming its file) or
+    SQLite's own error for its databases."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return type(exc).__name__ == "OperationalError" and "disk is full" in str(exc)
 
 
 class Terminated(KeyboardInterrupt):

@@ -93,3 +93,42 @@ def test_library_warnings_are_printed_with_their_page(tmp_path):
     result = winnow("clean", raw, "--out", tmp_path / "out", "--quiet", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "deep.html: warning from cleaners.html: markup nested deeper than libxml2's 2,048 levels" in result.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 300 KB file system (tmpfs; needs root, as on CI), unmounted afterwards."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_a_full_disk_is_named_with_what_to_do(tmp_path, small_disk):
+    """The run said "error: [Errno 28] No space left on device" (no file, no folder), or "unexpected
+    failure: OperationalError: database or disk is full" when SQLite met it first."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for n in range(400):  # about 1 MB of staged records
+        (raw / f"p{n:03d}.txt").write_text(f"Page {n}\n\n" + f"Paragraph {n} of a long page about the harbour. " * 60)
+    result = winnow("clean", raw, "--out", small_disk / "out", cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"{small_disk / 'out'}: the disk is full" in result.stderr and "Traceback" not in result.stderr
+    assert "free some space or write the feed elsewhere (--out)" in result.stderr
+
+
+def test_sqlites_full_disk_error_is_a_full_disk_too():
+    import errno
+    import sqlite3
+
+    from flows.cli import _disk_full
+
+    assert _disk_full(sqlite3.OperationalError("database or disk is full"))
+    assert _disk_full(OSError(errno.EDQUOT, "Disk quota exceeded"))
+    assert not _disk_full(sqlite3.OperationalError("no such table: inputs"))
+    assert not _disk_full(OSError(errno.EACCES, "Permission denied"))
