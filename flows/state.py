@@ -65,10 +65,23 @@ def state_path(clean_dir: Path) -> Path:
     return clean_dir / "state" / "winnow.sqlite"
 
 
+class StateUnreadable(OSError):
+    """The state database is damaged: a message for the user, naming it and what to do."""
+
+
 def _connect(db: Path) -> sqlite3.Connection:
     db.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(db)
-    conn.execute("PRAGMA journal_mode=WAL")
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA schema_version").fetchone()  # reads the first page: a damaged file fails here
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if "disk is full" in str(exc):
+            raise
+        raise StateUnreadable(
+            f"{db}: the feed's state database cannot be read ({exc}). It holds which inputs were cleaned and the "
+            "dedup index: restore it from a backup, or clean into a new feed folder") from None
     # The index is read at random (LSH buckets): a page cache of up to 128 MB keeps a big state
     # from going to the disk for every lookup. Used as needed, not allocated up front.
     conn.execute("PRAGMA cache_size = -131072")

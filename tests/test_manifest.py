@@ -100,3 +100,32 @@ def test_reading_after_the_last_part_seen_gives_exactly_run_two(two_runs):
         "jsonl/crawl-sample.jsonl#1", "jsonl/crawl-sample.jsonl#2", "jsonl/crawl-sample.jsonl#3", "notes.pdf"]
     assert all(("reason" in r) == (kind == "rejected") for kind, r in new)
     assert parts_after(out, manifest(out)["parts"][-1]["path"]) == []  # up to date: nothing more
+
+
+@pytest.mark.parametrize("damage", [b"{broken", b'{"parts": 3}', b""])
+def test_a_damaged_manifest_is_rebuilt_from_the_feed_as_it_was(two_runs, tmp_path, damage):
+    """A manifest that cannot be read failed the run after its parts were published, and every run
+    after it ("unexpected failure: JSONDecodeError"): the feed was stuck. It is rebuilt from the
+    parts in the feed, the same bytes as before, with a warning naming it."""
+    from flows.sinks import append_to_manifest
+
+    out = tmp_path / "clean"
+    shutil.copytree(two_runs[0], out)
+    whole = (out / "manifest.json").read_bytes()
+    (out / "manifest.json").write_bytes(damage)
+    append_to_manifest(out, [])  # a run with no new parts
+    assert (out / "manifest.json").read_bytes() == whole
+
+
+def test_a_damaged_state_database_is_an_error_naming_it(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "clean"
+    shutil.copytree(REPO / "raw" / "seeds", raw)
+    winnow_clean(raw, out, tmp_path)
+    state = out / "state" / "winnow.sqlite"
+    state.write_bytes(state.read_bytes()[:5000])  # cut short: "database disk image is malformed"
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "PYTHONPATH": str(REPO),
+           "PREFECT_HOME": str(tmp_path / ".prefect-home")}
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "clean", str(raw), "--out", str(out)],
+                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "unexpected failure" not in result.stderr
+    assert f"{state}: the feed's state database cannot be read" in " ".join(result.stderr.split())
