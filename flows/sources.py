@@ -14,10 +14,13 @@ from typing import Iterator
 
 import orjson
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 
 from cleaners.decode import DecodeError, decode_bytes, sniff_binary
 from cleaners.document import Page, redact_url
+
+from .payload import PayloadError, decode_content
 
 PAGE_SUFFIXES = {".html": "html", ".htm": "html", ".txt": "text"}
 RECORD_SUFFIXES = {".jsonl": "jsonl", ".warc": "warc"}
@@ -452,14 +455,28 @@ def _digest_failed(record) -> str | None:
     return None
 
 
+def _http_body(record):
+    """The response's body as the server sent it, its chunked Transfer-Encoding undone (warcio's
+    content_stream would also decode its Content-Encoding: see flows.payload)."""
+    chunked = record.http_headers is not None and "chunked" in (record.http_headers.get_header("Transfer-Encoding") or "")
+    return ChunkedDataReader(record.raw_stream) if chunked else record.raw_stream
+
+
 def _warc_response(rel: str, number: int, record, max_bytes: int) -> Page | Unreadable:
     source = f"{rel}#{number}"
     url = _str(record.rec_headers.get_header("WARC-Target-URI"))
-    payload = record.content_stream().read(max_bytes + 1)
-    sha = _sha(payload)
+    http = record.http_headers
+    body = _http_body(record).read(max_bytes + 1)  # as sent: compressed, if it was
+    kind = (http.get_header("Content-Type") or "" if http else "").lower()
+    if len(body) <= max_bytes and kind.startswith(_HTML_TYPES):
+        try:
+            body = decode_content(body, http.get_header("Content-Encoding") if http else None, max_bytes)
+        except PayloadError as exc:
+            return Unreadable(source, _sha(body), "warc", exc.reason,
+                              f"{source}: {redact_url(url) or 'a response'}: {exc.detail}")
+    payload, sha = body, _sha(body)
     if len(payload) > max_bytes:
         return Unreadable(source, sha, "warc", "too_large", f"{source}: response larger than run.max_input_bytes")
-    kind = (record.http_headers.get_header("Content-Type") or "" if record.http_headers else "").lower()
     if not kind.startswith(_HTML_TYPES):
         what = kind.split(";")[0] or "of no stated type"
         return Unreadable(source, sha, "warc", "unsupported_format",

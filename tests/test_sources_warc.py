@@ -1,5 +1,6 @@
 """WARC input: response records with HTML payloads become pages; nothing else is lost silently."""
 import base64
+import gzip
 import hashlib
 import io
 import re
@@ -188,3 +189,30 @@ def test_crawlers_disagreeing_on_chunked_payload_digests_lose_no_page(tmp_path):
             [page] = _read(folder, "chunked.warc", data)
             assert not isinstance(page, Unreadable), (over_chunks, keep_block, page)
             assert "morning ferry" in page.content
+
+
+def test_compressed_responses_become_pages_and_a_cut_one_is_rejected(tmp_path, capsys):
+    """warcio decodes no br with today's brotli package (its page was rejected as "binary content")
+    and no zstd at all; a gzip body cut short was given as a shorter page, with a message on stderr."""
+    import brotli
+    import zstandard
+
+    body = PAGE.encode()
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    for name, coding, data in (("br", "br", brotli.compress(body)),
+                               ("zstd", "zstd", zstandard.ZstdCompressor().compress(body)),
+                               ("gzip", "gzip", gzip.compress(body)),
+                               ("cut", "gzip", gzip.compress(body + b"<p>" + bytes(range(256)) * 64 + b"</p>")[:-600])):
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", coding)], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(f"https://island.example/{name}", "response",
+                                                      payload=io.BytesIO(data), http_headers=http))
+    items = _read(tmp_path, "crawl.warc.gz", out.getvalue())
+    pages = [i for i in items if not isinstance(i, Unreadable)]
+    assert [p.url for p in pages] == ["https://island.example/br", "https://island.example/zstd", "https://island.example/gzip"]
+    assert all("morning ferry" in p.content for p in pages)
+    assert len({p.sha256 for p in pages}) == 1  # the page's bytes, whatever the coding it was sent in
+    [cut] = [i for i in items if isinstance(i, Unreadable)]
+    assert (cut.source, cut.reason) == ("crawl.warc.gz#4", "unreadable")
+    assert cut.detail == "crawl.warc.gz#4: https://island.example/cut: its gzip-compressed body is cut short"
+    assert capsys.readouterr().err == ""
