@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -28,6 +29,9 @@ def start_local_server(settings: Settings, console: Console) -> tuple[str, subpr
     if healthy(api_url):
         console.print(f"Using the Prefect server already running at {api_url}")
         return api_url, None
+    if _in_use(host, port):
+        raise ConfigError(f"{host}:{port} is in use by another program, not a Prefect server that answers: stop it, or "
+                          "set serve.port in config.yaml to a free port")
     home = settings.serve.home.resolve()
     home.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
@@ -47,6 +51,17 @@ def start_local_server(settings: Settings, console: Console) -> tuple[str, subpr
         time.sleep(0.5)
     server.terminate()
     raise RuntimeError(f"the Prefect server did not answer within {STARTUP_SECONDS} s; see {home / 'server.log'}")
+
+
+def _in_use(host: str, port: int) -> bool:
+    """Whether something listens on the port (the server would exit at once, its reason in its log)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is no obstacle
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -131,3 +131,19 @@ def test_a_server_that_answers_with_an_http_error_is_taken_as_there():
     finally:
         server.shutdown()
     assert not answers(f"http://127.0.0.1:{free_port()}/api")
+
+
+def test_serve_on_a_port_another_program_holds_is_a_config_error(tmp_path):
+    """It printed "the Prefect server exited with code 1; see …/server.log" (exit 1): the reason was
+    in the log only."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        (tmp_path / "config.yaml").write_text(f"serve:\n  port: {port}\n  home: {tmp_path / 'home'}\n")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+        result = subprocess.run([str(Path(sys.executable).parent / "winnow"), "serve"], capture_output=True, text=True,
+                                env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    assert f"127.0.0.1:{port} is in use by another program" in message and "serve.port" in message
