@@ -23,6 +23,7 @@ import multiprocessing
 import multiprocessing.util
 import os
 import queue
+import socket
 import threading
 from contextlib import contextmanager
 from itertools import islice
@@ -223,6 +224,24 @@ def dask_task_runner(settings: Settings):
     })
 
 
+SCHEDULER_CHECK_SECONDS = 5.0
+
+
+def check_scheduler(address: str) -> None:
+    """Fail fast, as a config error, when nothing listens at the scheduler's address: the flow run
+    would wait 30 s for it, then crash with a traceback."""
+    scheme, _, rest = address.rpartition("://")
+    if scheme not in ("", "tcp", "tls"):
+        return  # another transport: Dask reports on it itself
+    host, _, port = rest.rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=SCHEDULER_CHECK_SECONDS).close()
+    except OSError as exc:
+        cause = exc.strerror or type(exc).__name__
+        raise ConfigError(f"run.dask_address {address}: no Dask scheduler answers there ({cause}); start the "
+                          "cluster's scheduler, or leave run.dask_address empty for a local cluster") from None
+
+
 @contextmanager
 def prefect_api_for_workers(settings: Settings) -> Iterator[None]:
     """Make the Prefect server this process uses reachable by Dask workers. A worker process that
@@ -262,6 +281,8 @@ def run_clean_flow(settings: Settings, raw_dir: Path, clean_dir: Path, *, reproc
         if settings.run.runner != "dask":
             return clean_flow(**kwargs)
         with prefect_api_for_workers(settings):
+            if settings.run.dask_address:
+                check_scheduler(settings.run.dask_address)
             return flow_for(settings)(**kwargs)
 
 

@@ -3,6 +3,7 @@ values are errors that name the file and the key."""
 from __future__ import annotations
 
 import hashlib
+import re
 import reprlib
 from pathlib import Path
 from typing import Literal
@@ -39,6 +40,18 @@ class RunSettings(Section):
         2048, ge=0, le=1_048_576,
         description="memory (address space) a page may add to its cleaning process; a page needing more is "
                     "rejected as oom (0: no limit)")
+
+
+    @field_validator("dask_address")
+    @classmethod
+    def _scheduler_address(cls, value: str) -> str:
+        if value and not _DASK_ADDRESS.fullmatch(value.strip()):
+            raise ValueError("a Dask scheduler address is host:port, optionally with a scheme (tcp://host:8786)")
+        return value.strip()
+
+
+# what Dask's own parser accepts for a remote scheduler: [scheme://]host:port, an IPv6 host in brackets
+_DASK_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
 
 
 class OutputSettings(Section):

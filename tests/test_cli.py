@@ -85,6 +85,22 @@ def test_an_existing_dask_cluster_without_a_prefect_server_is_refused_with_a_mes
     assert "Traceback" not in result.stderr and not (tmp_path / "out" / "articles").exists()
 
 
+def test_an_existing_dask_cluster_whose_scheduler_does_not_answer_is_refused_at_once(tmp_path):
+    """The flow run waited 30 s for the scheduler, then crashed with a traceback and exit 1."""
+    from flows.prefect_server import free_port
+
+    port = free_port()  # nothing listens there
+    (tmp_path / "config.yaml").write_text(f"run:\n  runner: dask\n  dask_address: tcp://127.0.0.1:{port}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(tmp_path / ".prefect-home"), PREFECT_API_URL=f"http://127.0.0.1:{free_port()}/api")
+    result = subprocess.run([str(WINNOW), "clean", SEEDS_RAW, "--out", tmp_path / "out"], capture_output=True, text=True,
+                            cwd=tmp_path, env=env, timeout=120)
+    assert result.returncode == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    assert f"run.dask_address tcp://127.0.0.1:{port}: no Dask scheduler answers there (Connection refused)" in message
+    assert "Traceback" not in result.stderr
+
+
 def test_library_warnings_are_printed_with_their_page(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()

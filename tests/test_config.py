@@ -21,6 +21,8 @@ def test_no_config_file_means_defaults(tmp_path):
     ("run:\n  workers: many\n", "config.yaml: run.workers: Input should be a valid integer"),
     ("schedule:\n  cron: every day\n", "config.yaml: schedule.cron: a cron expression has five fields"),
     ("serve:\n  host: 0.0.0.0\n", "config.yaml: serve.host: Input should be '127.0.0.1' or 'localhost'"),
+    ("run:\n  dask_address: scheduler\n", "config.yaml: run.dask_address: a Dask scheduler address is host:port"),
+    ("run:\n  dask_address: tcp://scheduler\n", "config.yaml: run.dask_address: a Dask scheduler address is host:port"),
     ("spam: [\n", "config.yaml: line 2: invalid YAML"),
     ("- a\n- b\n", "config.yaml: expected a mapping of sections"),
 ])
@@ -50,3 +52,10 @@ def test_config_hash_ignores_how_the_run_is_executed(tmp_path):
     assert load_settings(tmp_path / "a.yaml").sha256() == Settings().sha256()
     (tmp_path / "b.yaml").write_text("run: {max_input_bytes: 5000}\n")  # changes which records are rejected
     assert load_settings(tmp_path / "b.yaml").sha256() != Settings().sha256()
+
+
+@pytest.mark.parametrize("address", ["tcp://10.0.0.5:8786", "scheduler.internal:8786", "tls://dask.example.org:8786",
+                                     "tcp://[::1]:8786", ""])
+def test_dask_addresses_dask_accepts_are_accepted(tmp_path, address):
+    (tmp_path / "config.yaml").write_text(f"run:\n  dask_address: '{address}'\n")
+    assert load_settings(tmp_path / "config.yaml").run.dask_address == address
