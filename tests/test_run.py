@@ -286,3 +286,32 @@ def read_feed_part(path):
     opener = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
+
+
+def test_a_big_gzipped_crawl_file_is_cleaned_in_several_batches_the_same_whatever_the_workers(tmp_path):
+    """A .jsonl.gz was one batch (one core); its strided pieces are batches of their own. They give
+    the records a whole read gives, and the same bytes with one worker or two."""
+    from tests.accounting import check_feed
+    from tests.sitegen import article, record
+    from tests.test_crash_safety import feed_parts
+
+    rng = random.Random(4)
+    pages = [record(f"https://news{n % 7}.example/{n}", f"Story {n}", article(rng)) for n in range(240)]
+    lines = [json.dumps(page) for page in pages] + ["{broken"]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "crawl.jsonl.gz").write_bytes(gzip.compress(("\n".join(lines) + "\n").encode(), mtime=0))
+    small = Settings.model_validate({"run": {"batch_bytes": 40_000}})
+    feeds = {}
+    for workers in (1, 2):
+        out = tmp_path / f"clean-{workers}"
+        report = clean_pass(small.model_copy(update={"run": small.run.model_copy(update={"workers": workers})}), raw, out)
+        assert report["batches"] > 4 and report["records_in"] == 241
+        check_feed(out, raw, expected_inputs=241)
+        feeds[workers] = feed_parts(out)
+    assert feeds[1] == feeds[2]
+    whole = clean_pass(Settings(), raw, tmp_path / "whole")  # one batch: the same records
+    assert whole["batches"] == 1
+    key = lambda r: (r["provenance"]["source"], r.get("reason"), r.get("text"))  # noqa: E731
+    for folder in ("articles", "rejected"):
+        assert sorted(map(key, read_feed(tmp_path / "whole", folder))) == sorted(map(key, read_feed(tmp_path / "clean-1", folder)))

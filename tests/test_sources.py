@@ -146,3 +146,60 @@ def test_a_jsonl_line_just_over_the_cap_is_too_large_and_the_next_line_is_read(t
     [file] = discover(tmp_path)
     first, second = read_pages(file, max_bytes=1000)
     assert (first.reason, first.source) == ("too_large", "c.jsonl#1") and second.source == "c.jsonl#2"
+
+
+def _crawl_lines(count: int) -> list[str]:
+    import json
+
+    lines = [json.dumps({"url": f"https://a.example/{n}", "text": f"Page {n}. " + "word " * (n * 7 % 90)}) for n in range(count)]
+    lines[70] = "{not json"
+    lines[150] = ""  # a blank line still counts for the numbering
+    return lines
+
+
+def test_a_large_gzipped_jsonl_file_is_cut_into_strided_pieces_that_give_every_record_once(tmp_path):
+    """A gzip stream cannot be entered in the middle: a big .jsonl.gz was one batch, cleaned on one
+    core. Its strided pieces each read the whole file and give their own records."""
+    from flows.sources import MAX_STRIDED_PIECES, split_records
+
+    (tmp_path / "crawl.jsonl.gz").write_bytes(gzip.compress(("\n".join(_crawl_lines(1000)) + "\n").encode(), mtime=0))
+    [file] = discover(tmp_path)
+    pieces = split_records(file, 10_000)
+    assert 1 < len(pieces) <= MAX_STRIDED_PIECES
+    whole = [(i.source, getattr(i, "url", None) or getattr(i, "reason", None)) for i in read_pages(file, 10**6)]
+    per_piece = [[(i.source, getattr(i, "url", None) or getattr(i, "reason", None)) for i in read_pages(p, 10**6)] for p in pieces]
+    assert sorted(r for piece in per_piece for r in piece) == sorted(whole) and len(whole) == 999
+    assert all(piece for piece in per_piece)  # every piece has work
+    assert split_records(file, 10**7) == [file]
+
+
+def test_a_cut_gzipped_file_is_reported_once_by_its_strided_pieces(tmp_path):
+    from flows.sources import split_records
+
+    data = gzip.compress(("\n".join(_crawl_lines(1000)) + "\n").encode(), mtime=0)
+    (tmp_path / "crawl.jsonl.gz").write_bytes(data[: len(data) * 2 // 3])
+    [file] = discover(tmp_path)
+    whole = [(i.source, getattr(i, "reason", None)) for i in read_pages(file, 10**6)]
+    pieced = [(i.source, getattr(i, "reason", None)) for p in split_records(file, 5_000) for i in read_pages(p, 10**6)]
+    assert sorted(pieced) == sorted(whole)
+    assert [r for r in pieced if r[0].endswith("#end")] == [("crawl.jsonl.gz#end", "unreadable")]
+
+
+def test_a_large_gzipped_warc_is_cut_into_strided_pieces_that_give_every_record_once(tmp_path):
+    from flows.sources import split_records
+    from tests.test_bad_inputs import warc_records
+
+    records = [(f"https://w.example/{n}", f"<html><body><p>Page {n} {'word ' * (n % 50)}</p></body></html>".encode(),
+                "text/html" if n % 9 else "image/png") for n in range(300)]
+    data = warc_records(records)
+    for name, content in (("crawl.warc.gz", data), ("cut.warc.gz", data[: len(data) * 3 // 4])):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / name).write_bytes(content)
+        [file] = discover(folder)
+        pieces = split_records(file, 10_000)
+        assert len(pieces) > 1
+        whole = [(i.source, getattr(i, "reason", None)) for i in read_pages(file, 10**6)]
+        pieced = [(i.source, getattr(i, "reason", None)) for p in pieces for i in read_pages(p, 10**6)]
+        assert sorted(pieced) == sorted(whole) and len(whole) >= 200
+        assert len(pieced) == len(set(pieced))
