@@ -166,8 +166,11 @@ def test_a_large_gzipped_jsonl_file_is_cut_into_strided_pieces_that_give_every_r
     [file] = discover(tmp_path)
     pieces = split_records(file, 10_000)
     assert 1 < len(pieces) <= MAX_STRIDED_PIECES
-    whole = [(i.source, getattr(i, "url", None) or getattr(i, "reason", None)) for i in read_pages(file, 10**6)]
-    per_piece = [[(i.source, getattr(i, "url", None) or getattr(i, "reason", None)) for i in read_pages(p, 10**6)] for p in pieces]
+    def outcome(item):
+        return item.source, getattr(item, "url", None) or getattr(item, "reason", None)
+
+    whole = [outcome(i) for i in read_pages(file, 10**6)]
+    per_piece = [[outcome(i) for i in read_pages(p, 10**6)] for p in pieces]
     assert sorted(r for piece in per_piece for r in piece) == sorted(whole) and len(whole) == 999
     assert all(piece for piece in per_piece)  # every piece has work
     assert split_records(file, 10**7) == [file]
