@@ -38,8 +38,8 @@ class InputFile:
     first_line: int = 1
 
 
-# A gzip stream cannot be entered in the middle: a large .jsonl.gz or .warc.gz is cut into strided
-# pieces instead. Piece k of n takes the blocks of STRIDE_RECORDS records whose number (from 0) is k
+# A gzip stream cannot be entered in the middle, and a WARC record's number is only known by counting
+# from the start: a large .jsonl.gz, .warc or .warc.gz is cut into strided pieces instead. Piece k of n takes the blocks of STRIDE_RECORDS records whose number (from 0) is k
 # modulo n, and reads through the others: every piece inflates the whole file, which costs about
 # 1/80 of cleaning it (zlib inflates ~400 MB/s; cleaning takes ~5 MB/s a core), so a file is cut
 # into at most MAX_STRIDED_PIECES. The pieces depend on the file and the batch size only, never on
@@ -61,20 +61,25 @@ class Stride:
         return (record - 1) // STRIDE_RECORDS % self.pieces == self.piece
 
 
+_STRIDED = (("jsonl", True), ("warc", True), ("warc", False))  # an uncompressed WARC's records are counted from its start
+
+
 def stride_of(file: InputFile) -> Stride | None:
-    """The stride of a piece of a gzipped record file (start: its number, end: their count)."""
-    if file.end is None or not file.rel.lower().endswith(".gz"):
+    """The stride of a strided piece (start: its number, end: their count); None for a whole file
+    or a byte range of an uncompressed JSONL file."""
+    if file.end is None or kind_of(file.rel) not in _STRIDED:
         return None
     return Stride(file.start, file.end)
 
 
 def split_records(file: InputFile, size: int) -> list[InputFile]:
     """A large uncompressed JSONL file as pieces of about `size` bytes, cut after a line end, so
-    that its records spread over several batches (and cores); a large gzipped JSONL or WARC file
-    as strided pieces (Stride). Other files stay whole."""
+    that its records spread over several batches (and cores); a large gzipped JSONL file or WARC
+    file as strided pieces (Stride). Other files stay whole."""
     kind = kind_of(file.rel)
-    if kind in (("jsonl", True), ("warc", True)) and file.size * GZIP_RATIO > size:
-        pieces = min(MAX_STRIDED_PIECES, -(-file.size * GZIP_RATIO // size))
+    inflated = file.size * (GZIP_RATIO if kind[1] else 1)
+    if kind in _STRIDED and inflated > size:
+        pieces = min(MAX_STRIDED_PIECES, -(-inflated // size))
         # each piece sized as a whole batch: two pieces in one batch would inflate the file twice there
         return [InputFile(file.path, file.rel, max(size, file.size // pieces), k, pieces, 1) for k in range(pieces)]
     if kind != ("jsonl", False) or file.size <= size:

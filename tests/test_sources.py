@@ -188,14 +188,15 @@ def test_a_cut_gzipped_file_is_reported_once_by_its_strided_pieces(tmp_path):
     assert [r for r in pieced if r[0].endswith("#end")] == [("crawl.jsonl.gz#end", "unreadable")]
 
 
-def test_a_large_gzipped_warc_is_cut_into_strided_pieces_that_give_every_record_once(tmp_path):
+def test_a_large_warc_is_cut_into_strided_pieces_that_give_every_record_once(tmp_path):
     from flows.sources import split_records
     from tests.test_bad_inputs import warc_records
 
     records = [(f"https://w.example/{n}", f"<html><body><p>Page {n} {'word ' * (n % 50)}</p></body></html>".encode(),
                 "text/html" if n % 9 else "image/png") for n in range(300)]
-    data = warc_records(records)
-    for name, content in (("crawl.warc.gz", data), ("cut.warc.gz", data[: len(data) * 3 // 4])):
+    data, plain = warc_records(records), warc_records(records, gzip_records=False)
+    for name, content in (("crawl.warc.gz", data), ("cut.warc.gz", data[: len(data) * 3 // 4]),
+                          ("crawl.warc", plain), ("cut.warc", plain[: len(plain) * 3 // 4])):
         folder = tmp_path / name
         folder.mkdir()
         (folder / name).write_bytes(content)
