@@ -294,8 +294,12 @@ def _read_jsonl(file: InputFile, gz: bool, max_bytes: int) -> Iterator[Page | Un
     name, records, number = source_name(file.rel), 0, file.first_line - 1
     try:
         with opener(file.path, "rb") as handle:
-            if file.start and stride is None:
-                handle.seek(file.start)
+            if wide := _wide_encoding(handle.read(4)):  # every piece looks: the first says so, once
+                if file.start == 0:
+                    yield Unreadable(name, _file_sha(file.path), "jsonl", "unreadable", f"{name}: {wide} text; JSON "
+                                     f"Lines is UTF-8: convert it first (iconv -f {wide} -t UTF-8)")
+                return
+            handle.seek(0 if stride else file.start)
             position = 0 if stride else file.start
             for number, line in enumerate(_bounded_lines(handle, max_bytes), start=file.first_line):
                 if stride is None and file.end is not None and position >= file.end:
@@ -325,6 +329,15 @@ def _read_jsonl(file: InputFile, gz: bool, max_bytes: int) -> Iterator[Page | Un
     whole = file.start == 0 and (file.end is None or stride is not None)  # the whole file, or its first strided piece
     if not records and whole:  # a file with no record at all
         yield Unreadable(name, _file_sha(file.path), "jsonl", "empty", f"{name}: no JSON line in the file")
+
+
+def _wide_encoding(start: bytes) -> str | None:
+    """UTF-16 or UTF-32 named by a byte order mark: no line of such a file is JSON."""
+    if start.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    return None
 
 
 @dataclass(frozen=True, slots=True)

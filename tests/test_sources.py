@@ -207,3 +207,19 @@ def test_a_large_warc_is_cut_into_strided_pieces_that_give_every_record_once(tmp
         pieced = [(i.source, getattr(i, "reason", None)) for p in pieces for i in read_pages(p, 10**6)]
         assert sorted(pieced) == sorted(whole) and len(whole) >= 200
         assert len(pieced) == len(set(pieced))
+
+
+def test_a_utf16_jsonl_file_is_one_rejection_saying_so_not_a_bad_line_each(tmp_path):
+    """Each line was rejected as "invalid JSON: str is not valid UTF-8: surrogates not allowed"."""
+    import json
+
+    from flows.sources import split_records
+
+    text = "\n".join(json.dumps({"text": f"A page about gardens in spring, number {n}."}) for n in range(400)) + "\n"
+    (tmp_path / "crawl.jsonl").write_bytes(text.encode("utf-16"))
+    [file] = discover(tmp_path)
+    pieces = split_records(file, 5_000)
+    assert len(pieces) > 1
+    items = [i for p in pieces for i in read_pages(p, 10**6)]
+    assert [(i.source, i.reason) for i in items] == [("crawl.jsonl", "unreadable")]
+    assert items[0].detail == "crawl.jsonl: UTF-16 text; JSON Lines is UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"
