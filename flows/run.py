@@ -273,7 +273,7 @@ class _MemoryCap:
 # Test hook: with WINNOW_TEST_FAULTS=1, a page whose content holds "WINNOW-FAULT:<kind>" misbehaves
 # as it is cleaned, in whatever process cleans it (forked or spawned): hang (a Python loop the time
 # cap interrupts), stuck (a hang with the time cap's signal blocked: only the pool's hard cap ends
-# it), oom (an 8 GiB allocation), exit (os._exit(139)), segv (SIGSEGV). Read once at import:
+# it), oom (an 8 GiB allocation), exit (os._exit(139)), segv (SIGSEGV), term (SIGTERM). Read once at import:
 # unset, it costs one test of a module global per page.
 _FAULTS = os.environ.get("WINNOW_TEST_FAULTS") == "1"
 
@@ -296,6 +296,9 @@ def _inject_fault(page: Page) -> None:
         del hog
     elif kind == "exit ":
         os._exit(139)
+    elif kind == "term ":
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the signal ends the process, unless a handler raises here
     elif kind == "segv ":
         import faulthandler
 
@@ -334,6 +337,9 @@ def _init_worker(slot: Any, warm: bool) -> None:
     global _SLOT
     _SLOT = slot
     slot[0] = -1
+    # a forked process inherits `winnow clean`'s SIGTERM handler, which stops the whole run: here a
+    # SIGTERM ends this process only, and costs only its page (worker_crash), as any other kill
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _exit_with_parent()
     if warm:
         warm_up()

@@ -17,6 +17,7 @@ from tests.conftest import process_gone
 from tests.test_cli import WINNOW
 from tests.test_flow import prefect_server  # noqa: F401 - the Prefect test server fixture
 from tests.test_page_bounds import faulty_raw
+from tests.test_run import read_feed
 
 
 def _children(pid: int) -> list[int]:
@@ -135,3 +136,20 @@ def test_a_batch_waiting_for_a_stopped_pool_is_told_at_once(tmp_path):
     pool.kill()
     pool.shutdown()
     assert isinstance(_in_thread(lambda: pool.run(good)), PoolStopped)
+
+
+def test_a_sigterm_to_one_cleaning_process_costs_only_its_page(tmp_path):
+    """The forked cleaning processes inherited the run's SIGTERM handler: a SIGTERM sent to one of
+    them (by hand, or by a tool that picks processes) stopped the whole run."""
+    raw = faulty_raw(tmp_path, pages=12)
+    (raw / "p005.txt").write_text((raw / "p005.txt").read_text().replace("WINNOW-FAULT:exit ", "WINNOW-FAULT:term "))
+    (raw / "p011.txt").unlink()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(WINNOW_TEST_FAULTS="1", PREFECT_HOME=str(tmp_path / ".prefect-home"))
+    result = subprocess.run([str(WINNOW), "clean", "raw", "--out", "out", "--workers", "2"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    check_feed(tmp_path / "out", raw)
+    [rejected] = read_feed(tmp_path / "out", "rejected")
+    assert rejected["provenance"]["source"] == "p005.txt" and rejected["reason"] == "worker_crash"
+    assert rejected["detail"] == "p005.txt: the cleaning process died while cleaning this page (killed by signal SIGTERM)"
