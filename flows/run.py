@@ -79,7 +79,8 @@ class BatchSpec:
     page_timeout: float = 0.0
     page_memory_mb: int = 0  # address space a page may add to its pool process (0: no cap)
     # pages of the batch (by their number in it) that killed or hung a cleaning process in an
-    # earlier attempt: rejected without being cleaned again, as (number, reason, detail)
+    # earlier attempt: rejected without being cleaned again, as (number, reason, detail); number -1:
+    # the batch was run again once already because its process died outside any page
     failed: tuple[tuple[int, str, str], ...] = ()
 
 
@@ -577,6 +578,9 @@ class BatchPool:
         if not isinstance(error, BrokenProcessPool):
             raise error
         number = worker.hung if worker.hung is not None else int(worker.slot[0])
+        if number < 0 and not any(n < 0 for n, _, _ in spec.failed):
+            # killed outside any page (idle, or reading): no page to blame; once more in a new process
+            return replace(spec, failed=tuple(sorted(spec.failed + ((-1, "", ""),))))
         if number < 0 or any(number == n for n, _, _ in spec.failed):
             raise RuntimeError(f"batch {spec.index}: a cleaning process died outside any page "
                                f"({_describe_exit(worker.exit_code())}) while reading "

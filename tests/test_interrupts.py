@@ -153,3 +153,18 @@ def test_a_sigterm_to_one_cleaning_process_costs_only_its_page(tmp_path):
     [rejected] = read_feed(tmp_path / "out", "rejected")
     assert rejected["provenance"]["source"] == "p005.txt" and rejected["reason"] == "worker_crash"
     assert rejected["detail"] == "p005.txt: the cleaning process died while cleaning this page (killed by signal SIGTERM)"
+
+
+def test_a_cleaning_process_killed_while_idle_costs_no_batch(tmp_path):
+    """A process killed between batches (the OOM killer, `kill`) failed the next batch given to it,
+    and with it the run: "a cleaning process died outside any page". It is run again, once, in a
+    new process."""
+    good, _ = _specs(tmp_path)
+    with BatchPool(1) as pool:
+        assert _in_thread(lambda: pool.run(good)).pages == 1  # the process is up, and idle again
+        [process] = pool.workers[0].executor._processes.values()
+        os.kill(process.pid, signal.SIGKILL)
+        assert process_gone(process.pid, 5)
+        again = _in_thread(lambda: pool.run(replace(good, index=1)))
+        assert not isinstance(again, Exception), again
+        assert again.pages == 1 and again.index == 1
