@@ -26,7 +26,7 @@ import time
 import uuid
 from collections import Counter, deque
 from contextlib import contextmanager
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -411,7 +411,12 @@ class _Worker:
         self.hung: int | None = None  # the page number the pool killed it on
 
     def submit(self, fn: Callable, *args: Any):
-        future = self.executor.submit(fn, *args)
+        try:
+            future = self.executor.submit(fn, *args)
+        except BrokenProcessPool as exc:  # its process died idle, and the executor saw it first
+            future = Future()
+            future.set_exception(exc)
+            return future  # settled as a death outside any page, as when the batch meets it
         if self.process is None:
             self.process = next(iter(getattr(self.executor, "_processes", {}).values()), None)
         return future

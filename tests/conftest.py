@@ -23,7 +23,7 @@ def process_gone(pid: int, seconds: float = 0.0) -> bool:
             with open(f"/proc/{pid}/stat") as stat:
                 if stat.read().rsplit(")", 1)[-1].split()[0] == "Z":
                     return True
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # gone before the open, or between the open and the read
             return True
         if time.monotonic() >= deadline:
             return False
