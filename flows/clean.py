@@ -117,9 +117,9 @@ def _map_as_tasks(specs: BatchSpecs) -> Iterator[BatchManifest]:
             clean_batch_task.submit(spec).add_done_callback(finished.put)
         return len(specs_taken)
 
-    # on the flow's own pool, one batch waiting per process is enough to keep it busy; more would
-    # only be more task runs to cancel when the run stops
-    running = submit(TASKS_IN_FLIGHT if _PROCESS_POOL is None else 2 * len(_PROCESS_POOL.workers))
+    # on the flow's own pool, a few batches waiting per process keep it busy while Prefect creates
+    # the next task runs; more would only be more task runs to cancel when the run stops
+    running = submit(TASKS_IN_FLIGHT if _PROCESS_POOL is None else 4 * len(_PROCESS_POOL.workers))
     if _PROCESS_POOL is not None:
         warm_up()  # for the report's samples, while the spawned workers start (they do not share it)
     while running:
