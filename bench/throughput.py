@@ -6,6 +6,7 @@ remember), on this machine. Run by hand, not in CI; each part prints a table and
     .venv/bin/python -m bench.throughput --part workers  [--pages 400] [--rounds 3]
     .venv/bin/python -m bench.throughput --part scale    [--sizes 1000,10000,100000] [--kind html|text] [--layout jsonl|files]
     .venv/bin/python -m bench.throughput --part listing  [--files 200000] [--rounds 3]
+    .venv/bin/python -m bench.throughput --part gzip     [--pages 400] [--rounds 3]
 
 html:    one worker; pages/s of clean_pass against trafilatura.extract alone, on the same corpus
          pages (../shared/corpus, spread evenly over its sets), alternated in the same process; and
@@ -19,6 +20,9 @@ scale:   pages generated from the corpus (a third of the words varied, one in te
 listing: the flow's memory for a folder of many small files (one page each, 1,000 to a folder):
          listing it and planning its batches (BatchPlan, and every BatchSpec made once), against
          the list of InputFile that discover() returns; tracemalloc, bytes per file.
+gzip:    one big .warc.gz (--pages corpus pages) and one big .jsonl.gz (15 times as many text pages),
+         every core: cut into strided pieces (a batch each) against read as one batch, alternated;
+         whether both wrote the same records.
 Medians over the rounds; the machine is shared, so compare figures from one run only.
 Steady state: what a process sets up once (langdetect's profiles, dateparser's locale patterns for
 HTML dates) is done before the timed rounds, whose workers are forked from this process and share
@@ -164,6 +168,87 @@ def part_workers(args) -> None:
         print(f"| {name} | {statistics.median(times):.2f} | {min(times):.2f} | {max(times):.2f} "
               f"| {len(pages) / statistics.median(times):.1f} |")
     print(f"\nspeed-up 2 vs 1 worker (medians): {statistics.median(one) / statistics.median(two):.2f}x (target >= 1.8x)")
+
+
+def _feed_records(out: Path) -> list[tuple]:
+    records = []
+    for folder in ("articles", "rejected"):
+        for part in sorted((out / folder).glob("*.jsonl.gz")):
+            for line in gzip.decompress(part.read_bytes()).splitlines():
+                record = json.loads(line)
+                records.append((record["provenance"]["source"], folder, record.get("reason"), record.get("text")))
+    return sorted(records)
+
+
+def time_one_file(raw: Path, workers: int, strided: bool) -> tuple[float, int, list[tuple]]:
+    """A pass over a folder holding one big record file, cut into strided pieces or read as one batch
+    (MAX_STRIDED_PIECES = 1, as before the pieces): seconds, batches, records."""
+    import flows.sources
+    from flows.config import Settings
+    from flows.run import clean_pass
+
+    settings = Settings.model_validate({"run": {"workers": workers}})
+    saved = flows.sources.MAX_STRIDED_PIECES
+    flows.sources.MAX_STRIDED_PIECES = saved if strided else 1
+    try:
+        with tempfile.TemporaryDirectory() as out:
+            started = time.perf_counter()
+            report = clean_pass(settings, raw, Path(out))
+            seconds = time.perf_counter() - started
+            return seconds, report["batches"], _feed_records(Path(out))
+    finally:
+        flows.sources.MAX_STRIDED_PIECES = saved
+
+
+def write_big_files(folder: Path, html_pages: list[bytes], text_pages: int) -> tuple[Path, Path]:
+    """One .warc.gz of corpus pages, one .jsonl.gz of text pages (seed shapes, words varied)."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    warc, jsonl = folder / "warc", folder / "jsonl"
+    warc.mkdir(parents=True)
+    jsonl.mkdir()
+    with open(warc / "crawl.warc.gz", "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for i, html in enumerate(html_pages):
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"https://site{i % 40}.example/p{i}", "response",
+                                                          payload=io.BytesIO(html), http_headers=http))
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    vocabulary = sorted({w for s in seeds for w in s.split() if w.isalpha() and len(w) > 3})
+    rng = random.Random(5)
+    lines = (json.dumps({"url": f"https://news{i % 30}.example/{i}", "text": vary_words(seeds[i % 5], rng, vocabulary, 0.5)})
+             for i in range(text_pages))
+    (jsonl / "crawl.jsonl.gz").write_bytes(gzip.compress(("\n".join(lines) + "\n").encode(), compresslevel=6))
+    return warc, jsonl
+
+
+def part_gzip(args) -> None:
+    """A single big gzipped record file on every core: strided pieces against one batch."""
+    workers = os.cpu_count() or 1
+    rows = []
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+        warc, jsonl = write_big_files(Path(tmp), corpus_pages(args.pages), 15 * args.pages)
+        for name, raw in ((f"{args.pages} corpus pages in one .warc.gz", warc),
+                          (f"{15 * args.pages} text pages in one .jsonl.gz", jsonl)):
+            time_one_file(raw, workers, True)  # warm up
+            times = {True: [], False: []}
+            for _ in range(args.rounds):
+                for strided in (True, False):
+                    seconds, batches, records = time_one_file(raw, workers, strided)
+                    times[strided].append(seconds)
+                    if strided:
+                        pieces, strided_records = batches, records
+                    else:
+                        same = records == strided_records
+            rows.append((name, pieces, statistics.median(times[True]), statistics.median(times[False]), same))
+    print(f"| {workers} workers, {args.rounds} rounds | pieces | strided: median s | one batch: median s "
+          "| speed-up | same records |")
+    print("|---|---|---|---|---|---|")
+    for name, pieces, strided, whole, same in rows:
+        print(f"| {name} | {pieces} | {strided:.2f} | {whole:.2f} | {whole / strided:.2f}x | {'yes' if same else 'NO'} |")
 
 
 _TEXT_NODE = re.compile(r">([^<]{20,})<")
@@ -315,7 +400,7 @@ def part_listing(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("html", "text", "workers", "scale", "scale-one", "listing"), required=True)
+    parser.add_argument("--part", choices=("html", "text", "workers", "scale", "scale-one", "listing", "gzip"), required=True)
     parser.add_argument("--pages", type=int)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -329,12 +414,12 @@ def main() -> None:
         args.pages = 2000 if args.part == "text" else 400
     if args.part == "scale-one":
         return scale_one(args)
-    if args.part in ("html", "workers"):
+    if args.part in ("html", "workers", "gzip"):
         from cleaners.html import warm_up_date_parser
 
         warm_up_date_parser()  # as a long run's workers have (see the docstring)
     {"html": part_html, "text": part_text, "workers": part_workers, "scale": part_scale,
-     "listing": part_listing}[args.part](args)
+     "listing": part_listing, "gzip": part_gzip}[args.part](args)
     shown = " ".join(a for a in sys.argv[1:])
     print(f"\n{machine()}\ncommand: .venv/bin/python -m bench.throughput {shown}")
 
