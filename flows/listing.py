@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .ledger import CHUNK, open_scratch_db
-from .sources import InputFile, kind_of, split_records, walk_inputs
+from .sources import InputFile, kind_of, split_records, strided_size, walk_inputs
 
 PLAN = "inputs.sqlite"  # in the run's staging folder
 SPREAD_BATCHES = 16  # a small run is still cut into this many batches, so every core gets work
@@ -108,7 +108,14 @@ class BatchPlan:
         return len(self.work)
 
     def _list(self, raw_dir: Path, feed: Path | None) -> tuple[int, int]:
-        found = ((_blob(f.rel), f.size) for f in walk_inputs(raw_dir, feed))
+        self._record_files: list[int] = []  # inflated sizes of the files strided pieces could be cut from
+
+        def found_file(file: InputFile) -> tuple[bytes, int]:
+            if (inflated := strided_size(file)) is not None:
+                self._record_files.append(inflated)
+            return _blob(file.rel), file.size
+
+        found = (found_file(f) for f in walk_inputs(raw_dir, feed))
         self.conn.execute("BEGIN")
         while chunk := list(islice(found, CHUNK)):
             self.conn.executemany("INSERT INTO files VALUES (?, ?)", chunk)
@@ -124,7 +131,11 @@ class BatchPlan:
             yield InputFile(path=os.path.join(root, rel), rel=rel, size=size)
 
     def _cut(self, raw_dir: Path) -> None:
-        pieces = (piece for file in self._sorted_files(raw_dir) for piece in split_records(file, self.size))
+        # strided pieces only as many as spread the run over SPREAD_BATCHES batches: each inflates its
+        # whole file, so a run of many big archives (Common Crawl's) gets its spread from its files
+        big = sum(1 for inflated in self._record_files if inflated > self.size)
+        most = max(1, -(-SPREAD_BATCHES // big)) if big else 1
+        pieces = (piece for file in self._sorted_files(raw_dir) for piece in split_records(file, self.size, most))
         self.conn.execute("BEGIN")
         for index, batch in enumerate(plan_batches(pieces, self.pages, self.size)):
             self.conn.executemany("INSERT INTO pieces VALUES (?, ?, ?, ?, ?, ?)",

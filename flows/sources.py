@@ -38,12 +38,14 @@ class InputFile:
     first_line: int = 1
 
 
-# A gzip stream cannot be entered in the middle, and a WARC record's number is only known by counting
-# from the start: a large .jsonl.gz, .warc or .warc.gz is cut into strided pieces instead. Piece k of n takes the blocks of STRIDE_RECORDS records whose number (from 0) is k
-# modulo n, and reads through the others: every piece inflates the whole file, which costs about
-# 1/80 of cleaning it (zlib inflates ~400 MB/s; cleaning takes ~5 MB/s a core), so a file is cut
-# into at most MAX_STRIDED_PIECES. The pieces depend on the file and the batch size only, never on
-# the worker count: the parts written are the same whatever the number of workers.
+# A gzip stream cannot be entered in the middle, and a WARC record's number is only known by
+# counting from the start: a large .jsonl.gz, .warc or .warc.gz is cut into strided pieces instead.
+# Piece k of n takes the blocks of STRIDE_RECORDS records whose number (from 0) is k modulo n, and
+# reads through the others: every piece inflates the whole file, which costs about 1/80 of cleaning
+# it (zlib inflates ~400 MB/s; cleaning takes ~5 MB/s a core), so a file is cut into at most
+# MAX_STRIDED_PIECES, and only as far as the run needs spreading (BatchPlan). The pieces depend on
+# the inputs and the batch size only, never on the worker count: the parts written are the same
+# whatever the number of workers.
 STRIDE_RECORDS = 64
 MAX_STRIDED_PIECES = 16
 GZIP_RATIO = 4  # what a gzipped crawl file inflates to, roughly: the batch size counts inflated bytes
@@ -72,14 +74,19 @@ def stride_of(file: InputFile) -> Stride | None:
     return Stride(file.start, file.end)
 
 
-def split_records(file: InputFile, size: int) -> list[InputFile]:
+def strided_size(file: InputFile) -> int | None:
+    """About what a file that strided pieces may be cut from inflates to; None for other files."""
+    kind = kind_of(file.rel)
+    return file.size * (GZIP_RATIO if kind[1] else 1) if kind in _STRIDED else None
+
+
+def split_records(file: InputFile, size: int, most_pieces: int = MAX_STRIDED_PIECES) -> list[InputFile]:
     """A large uncompressed JSONL file as pieces of about `size` bytes, cut after a line end, so
     that its records spread over several batches (and cores); a large gzipped JSONL file or WARC
-    file as strided pieces (Stride). Other files stay whole."""
-    kind = kind_of(file.rel)
-    inflated = file.size * (GZIP_RATIO if kind[1] else 1)
-    if kind in _STRIDED and inflated > size:
-        pieces = min(MAX_STRIDED_PIECES, -(-inflated // size))
+    file as at most `most_pieces` strided pieces (Stride). Other files stay whole."""
+    kind, inflated = kind_of(file.rel), strided_size(file)
+    if inflated is not None and inflated > size and min(most_pieces, MAX_STRIDED_PIECES) > 1:
+        pieces = min(most_pieces, MAX_STRIDED_PIECES, -(-inflated // size))
         # each piece sized as a whole batch: two pieces in one batch would inflate the file twice there
         return [InputFile(file.path, file.rel, max(size, file.size // pieces), k, pieces, 1) for k in range(pieces)]
     if kind != ("jsonl", False) or file.size <= size:

@@ -158,3 +158,27 @@ def test_the_flow_keeps_at_most_a_window_of_batch_tasks_submitted(monkeypatch, w
     assert sorted(consumed) == sorted(f"manifest {n}" for n in range(10))
     # submitted and not yet handed back: the window, plus the one finished that is handed back next
     assert max(in_flight) == window + 1
+
+
+@pytest.mark.parametrize("count, most", [(1, 16), (4, 4), (20, 1)])
+def test_big_archives_are_strided_only_as_far_as_the_run_needs_spreading(tmp_path, count, most):
+    """Each strided piece inflates its whole file: a run of many big archives (Common Crawl's 1 GB
+    WARCs) gets its spread over the cores from its files, and cutting each into 16 would inflate
+    every file 16 times. Pieces only as many as spread the run over 16 batches."""
+    import gzip
+    import random
+
+    rng = random.Random(count)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for n in range(count):
+        lines = (json.dumps({"text": " ".join(rng.choice(("ferry", "tide", "harbour", "quay")) for _ in range(60))})
+                 for _ in range(3000))
+        (raw / f"crawl-{n:02d}.jsonl.gz").write_bytes(gzip.compress("\n".join(lines).encode(), mtime=0))
+    plan = BatchPlan(tmp_path / "plan" / PLAN, raw, pages=1000, size=10_000)
+    try:
+        pieces = _planned(plan)
+        per_file = {rel: sum(1 for r, *_ in pieces if r == rel) for rel, *_ in pieces}
+        assert len(per_file) == count and set(per_file.values()) == {most}
+    finally:
+        plan.close()
