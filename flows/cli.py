@@ -110,9 +110,11 @@ def clean(
 def _disk_full(exc: BaseException) -> bool:
     """No space left where the run writes: an OSError (a write says so without naming its file) or
     SQLite's own error for its databases."""
+    import sqlite3
+
     if isinstance(exc, OSError):
         return exc.errno in (errno.ENOSPC, errno.EDQUOT)
-    return type(exc).__name__ == "OperationalError" and "disk is full" in str(exc)
+    return isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc)
 
 
 class Terminated(KeyboardInterrupt):

@@ -429,11 +429,7 @@ class _Worker:
             return
         if time.monotonic() - since > spec.page_timeout + max(HARD_GRACE_SECONDS, spec.page_timeout):
             self.hung = number
-            if self.process is not None and self.process.pid:
-                try:
-                    os.kill(self.process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+            self.kill()
 
     def exit_code(self) -> int | None:
         if self.process is None:

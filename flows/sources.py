@@ -74,9 +74,9 @@ def stride_of(file: InputFile) -> Stride | None:
     return Stride(file.start, file.end)
 
 
-def strided_size(file: InputFile) -> int | None:
+def strided_size(file: InputFile, kind: tuple[str | None, bool] | None = None) -> int | None:
     """About what a file that strided pieces may be cut from inflates to; None for other files."""
-    kind = kind_of(file.rel)
+    kind = kind or kind_of(file.rel)
     return file.size * (GZIP_RATIO if kind[1] else 1) if kind in _STRIDED else None
 
 
@@ -84,7 +84,8 @@ def split_records(file: InputFile, size: int, most_pieces: int = MAX_STRIDED_PIE
     """A large uncompressed JSONL file as pieces of about `size` bytes, cut after a line end, so
     that its records spread over several batches (and cores); a large gzipped JSONL file or WARC
     file as at most `most_pieces` strided pieces (Stride). Other files stay whole."""
-    kind, inflated = kind_of(file.rel), strided_size(file)
+    kind = kind_of(file.rel)
+    inflated = strided_size(file, kind)
     if inflated is not None and inflated > size and min(most_pieces, MAX_STRIDED_PIECES) > 1:
         pieces = min(most_pieces, MAX_STRIDED_PIECES, -(-inflated // size))
         # each piece sized as a whole batch: two pieces in one batch would inflate the file twice there
@@ -520,17 +521,21 @@ def _digest_failed(record) -> str | None:
         return "WARC-Block-Digest"
     if record.rec_headers.get_header("WARC-Block-Digest"):
         return None
-    chunked = record.http_headers is not None and record.http_headers.get_header("Transfer-Encoding")
-    if not chunked and any(p.startswith("payload digest failed") for p in problems):
+    if not _transfer_coding(record) and any(p.startswith("payload digest failed") for p in problems):
         return "WARC-Payload-Digest"
     return None
+
+
+def _transfer_coding(record) -> str:
+    """The response's Transfer-Encoding header, lower case ("" when it has none)."""
+    http = record.http_headers
+    return (http.get_header("Transfer-Encoding") or "").lower() if http is not None else ""
 
 
 def _http_body(record):
     """The response's body as the server sent it, its chunked Transfer-Encoding undone (warcio's
     content_stream would also decode its Content-Encoding: see flows.payload)."""
-    chunked = record.http_headers is not None and "chunked" in (record.http_headers.get_header("Transfer-Encoding") or "")
-    return ChunkedDataReader(record.raw_stream) if chunked else record.raw_stream
+    return ChunkedDataReader(record.raw_stream) if "chunked" in _transfer_coding(record) else record.raw_stream
 
 
 def _warc_response(rel: str, number: int, record, max_bytes: int) -> Page | Unreadable:
