@@ -27,10 +27,14 @@ _MAGIC = [
     (b"BZh", "bzip2 data"),
     (b"\xfd7zXZ", "xz data"),
 ]
-# windows-1252 is what browsers actually use for pages labelled latin-1. A meta tag cannot declare
-# UTF-16 or UTF-32 (it was read as ASCII bytes): the HTML standard reads such a page as UTF-8.
-_ALIASES = {"iso-8859-1": "windows-1252", "latin-1": "windows-1252", "latin1": "windows-1252",
-            "us-ascii": "windows-1252", "ascii": "windows-1252"}
+# What browsers decode a label as (the WHATWG Encoding Standard), by Python's codec name: windows-1252
+# for latin-1 and ASCII, and the supersets for Shift_JIS, EUC-KR, GB2312/GBK, ISO-8859-9 and TIS-620,
+# whose extra characters (NEC and IBM kanji, Hangul outside KS X 1001) pages use. A meta tag cannot
+# declare UTF-16 or UTF-32 (it was read as ASCII bytes): the HTML standard reads such a page as UTF-8.
+_BROWSER_CODEC = {"iso8859-1": "cp1252", "ascii": "cp1252", "shift_jis": "cp932", "euc_kr": "cp949",
+                  "gb2312": "gb18030", "gbk": "gb18030", "iso8859-9": "cp1254", "tis-620": "cp874",
+                  "iso8859-11": "cp874", "big5": "big5hkscs"}
+_LABELS = {"x-sjis": "cp932", "windows-31j": "cp932", "x-gbk": "gb18030", "windows-874": "cp874"}
 _WIDE = ("utf-16", "utf-32", "utf_16", "utf_32", "ucs-2", "ucs2", "unicode")
 
 
@@ -64,16 +68,23 @@ def _utf16_order(head: bytes) -> str | None:
     return None
 
 
-def _declared_charset(data: bytes) -> str | None:
-    match = _META_CHARSET.search(data[:4096])
-    if not match:
+def codec_of(label: str | None) -> str | None:
+    """The codec a browser decodes a charset label with, None for a label no codec has."""
+    name = (label or "").strip().strip("\"'").lower()
+    if not name:
         return None
-    name = match.group(1).decode("ascii", "ignore").lower()
-    name = "utf-8" if name.startswith(_WIDE) else _ALIASES.get(name, name)
+    if name.startswith(_WIDE):
+        return "utf-8"
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(_LABELS.get(name, name)).name
     except LookupError:
         return None
+    return _BROWSER_CODEC.get(codec, codec)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    return codec_of(match.group(1).decode("ascii", "ignore")) if match else None
 
 
 # UTF-8 read as windows-1252: a lead byte (Â Ã â …) followed by a continuation byte's cp1252 character.
@@ -93,9 +104,22 @@ def _normalised(text: str) -> str:
     return fix_text(text) if likely else text
 
 
-def decode_bytes(data: bytes, *, html: bool) -> str:
-    """Decode a page: BOM first, then (for HTML) the meta charset, then UTF-8, then detection.
-    Mojibake is repaired here only where it is likely; the text steps run ftfy on what they keep."""
+def _with_few_errors(data: bytes, codec: str, share: int) -> str | None:
+    """`data` decoded with U+FFFD for its bad bytes, as a browser does, when the characters it
+    decodes outside ASCII outnumber the bad sequences `share` to one; None otherwise. A page in
+    another charset fails far more often than that."""
+    text = data.decode(codec, errors="replace")
+    bad = text.count("\ufffd") - data.decode(codec, errors="ignore").count("\ufffd")
+    decoded = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return text if bad * share <= decoded else None
+
+
+def decode_bytes(data: bytes, *, html: bool, charset: str | None = None) -> str:
+    """Decode a page: BOM first, then the transport's `charset` (a WARC record's HTTP Content-Type),
+    then (for HTML) the meta charset, then UTF-8, then detection. A declaration that does not fit
+    the bytes is not believed; UTF-8 or a declared charset with a few bad bytes (a pasted snippet,
+    a character cut in two) is still that charset, the bad bytes replaced. Mojibake is repaired
+    here only where it is likely; the text steps run ftfy on what they keep."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _normalised(data[len(bom):].decode(encoding, errors="replace"))
@@ -104,16 +128,23 @@ def decode_bytes(data: bytes, *, html: bool) -> str:
         raise DecodeError(f"binary content ({binary}), not a text page")
     if b"\x00" in data[:4096] and (order := _utf16_order(data[:4096])):
         return _normalised(data.decode(order, errors="replace"))
-    declared = _declared_charset(data) if html else None
+    declared = codec_of(charset) or (_declared_charset(data) if html else None)
     if declared:
         try:
             return _normalised(data.decode(declared))
         except UnicodeDecodeError:
-            pass  # the declaration lies; fall through to detection
+            pass  # the declaration does not fit (or a few bytes are bad): UTF-8 is tried first
     try:
         return _normalised(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    # a few bad bytes in UTF-8: its multi-byte characters outnumber them (a page in a legacy
+    # charset has almost none: its accents are lone high bytes, invalid in UTF-8)
+    text = _with_few_errors(data, "utf-8", 2)
+    if text is None and declared and declared != "utf-8":
+        text = _with_few_errors(data, declared, 4)
+    if text is not None:
+        return _normalised(text)
     best = from_bytes(data[:200_000]).best()
     if best is None:
         raise DecodeError("undecodable bytes: no text encoding fits")

@@ -30,6 +30,7 @@ Nullable = str | None  # present in every record, null when unknown
 # Rejection codes: short and stable, consumers filter on them (DESIGN §2, README "The feed"). Not an
 # enum: a new kind of failure may add a code without making the records of this version invalid.
 KNOWN_REASONS = ("spam_page", "empty", "too_short", "language", "unreadable", "unsupported_format", "too_large",
+                 "http_status", "truncated",
                  "timeout", "oom", "worker_crash", "error", "duplicate")
 
 

@@ -210,7 +210,8 @@ def _clean_batch(spec: BatchSpec, log: _BatchLog) -> BatchManifest:
 def _record_of(item: Page | Unreadable, cleaner: Cleaner, run: dict[str, str],
                timeout: float = 0.0, memory_mb: int = 0) -> tuple[str, dict[str, Any]]:
     if isinstance(item, Unreadable):
-        page = Page(source=item.source, sha256=item.sha256, format=item.format, content="", content_type="text")
+        page = Page(source=item.source, sha256=item.sha256, format=item.format, content="", content_type="text",
+                    url=item.url, fetched_at=item.fetched_at)
         return "rejected", rejected_record(page, item.reason, item.detail, run)
     try:
         with page_deadline(timeout):

@@ -5,10 +5,15 @@ from __future__ import annotations
 import codecs
 import gzip
 import hashlib
+import json
+import math
 import os
+import re
 import stat
 import zlib
+from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -18,6 +23,7 @@ from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 
 from cleaners.decode import DecodeError, decode_bytes, sniff_binary
+from cleaners.dedup import utc_instant
 from cleaners.document import Page, redact_url
 
 from .payload import PayloadError, decode_content
@@ -122,6 +128,8 @@ class Unreadable:
     format: str
     reason: str  # stable code
     detail: str
+    url: str | None = None  # where the record says the page was fetched from, when it says
+    fetched_at: str | None = None
 
 
 def walk_inputs(raw_dir: Path, feed: Path | None = None) -> Iterator[InputFile]:
@@ -369,28 +377,80 @@ def _bounded_lines(handle, limit: int, block: int = 1 << 20) -> Iterator[bytes |
         yield _LongLine(digest.hexdigest(), length)
 
 
+_MARKUP_START = re.compile(r"\s*<(?:!doctype|!--|[a-zA-Z][a-zA-Z0-9]*[\s/>])")  # "<3 love it" is not markup
+_EPOCH_MS = 10**11  # a number above this is milliseconds: 10**11 seconds is the year 5138
+
+
+def _json_object(line: bytes) -> object:
+    """The line's JSON: orjson, or for what it refuses and Python writes (NaN, a lone surrogate
+    escape) or a line in a legacy charset, the standard library's reader on the decoded line."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError as first:
+        if "depth limit" in str(first):  # the standard library would recurse as deep
+            raise
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                text = decode_bytes(line, html=False)
+            except DecodeError:
+                raise first from None
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            raise first from None
+
+
+def _text_field(value: object) -> str | None:
+    """A page field's string, lone surrogates (half an emoji cut by the crawler) replaced."""
+    if not isinstance(value, str):
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
+
+
+def _fetch_time(value: object) -> str | None:
+    """fetched_at as given when it reads as a time (ISO 8601, RFC 2822), a Unix time in seconds or
+    milliseconds as ISO 8601 UTC, else None: the feed does not pass on a time nobody can read."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
+        seconds = value / 1000 if value > _EPOCH_MS else value
+        try:
+            return datetime.fromtimestamp(seconds, timezone.utc).isoformat().replace("+00:00", "Z")
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = _str(value)
+    return text.strip() if text and utc_instant(text) else None
+
+
 def _jsonl_record(rel: str, number: int, line: bytes) -> Page | Unreadable:
     source, sha = f"{rel}#{number}", _sha(line)
     try:
-        record = orjson.loads(line)
+        record = _json_object(line)
     except orjson.JSONDecodeError as exc:
         return Unreadable(source, sha, "jsonl", "unreadable", f"{source}: invalid JSON: {_said(exc)}")
     if not isinstance(record, dict):
         return Unreadable(source, sha, "jsonl", "unreadable", f"{source}: a JSON object per line is expected")
-    html = record.get("html")
-    body = html if isinstance(html, str) else record.get("text", record.get("content"))
-    if not isinstance(body, str):
-        return Unreadable(source, sha, "jsonl", "unreadable", f"{source}: no 'text', 'html' or 'content' string")
+    url, fetched = _str(record.get("url")), _fetch_time(record.get("fetched_at") or record.get("date"))
+    url = url.strip() if url else None
+    # the first field with text: a crawler may leave `html` empty and put the page in `text`
+    fields = [(name, _text_field(record.get(name))) for name in ("html", "text", "content")]
+    strings = [(name, value) for name, value in fields if value is not None]
+    if not strings:
+        return Unreadable(source, sha, "jsonl", "unreadable", f"{source}: no 'text', 'html' or 'content' string",
+                          url, fetched)
+    name, body = next(((n, v) for n, v in strings if v.strip()), strings[0])
     if not body or body.isspace():
-        return Unreadable(source, sha, "jsonl", "empty", f"{source}: the page's text is empty")
+        return Unreadable(source, sha, "jsonl", "empty", f"{source}: the page's text is empty", url, fetched)
     if "\x00" in body or sniff_binary(body[:64].encode("utf-8", "ignore")):
-        return Unreadable(source, sha, "jsonl", "unreadable", f"{source}: the page content is binary")
-    is_html = isinstance(html, str) or body.lstrip()[:1] == "<"
-    fetched = record.get("fetched_at") or record.get("date")
+        return Unreadable(source, sha, "jsonl", "unreadable", f"{source}: the page content is binary", url, fetched)
+    is_html = name == "html" or _MARKUP_START.match(body) is not None
     return Page(
         source=source, sha256=sha, format="jsonl", content=body, content_type="html" if is_html else "text",
-        url=_str(record.get("url")), fetched_at=_str(fetched), title=_str(record.get("title")),
-        record_id=_str(record.get("id")),
+        url=url, fetched_at=fetched, title=_str(_text_field(record.get("title"))), record_id=_str(record.get("id")),
     )
 
 
@@ -407,6 +467,7 @@ def _read_warc(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
     does not match its stated digest (`_digest_failed`)."""
     number, name = 0, source_name(file.rel)
     held, archive = None, None  # the last record's item, not given yet
+    kinds: Counter[str] = Counter()  # records by type, "page" for those _holds_page
     stride = stride_of(file)
     mine = (lambda record: True) if stride is None else stride.takes  # a strided piece's records
     try:
@@ -425,8 +486,9 @@ def _read_warc(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
                     raise _Corrupt(f"record {number} is not a WARC record")
                 if record.rec_type is None or record.rec_headers.get_header("Content-Length") is None:
                     raise _Corrupt(f"the header of record {number} breaks off")
-                response = record.rec_type == "response" and mine(number)
-                item = _warc_response(name, number, record, max_bytes) if response else None
+                page_record = _holds_page(record)
+                kinds[record.rec_type if not page_record else "page"] += 1
+                item = _warc_response(name, number, record, max_bytes) if page_record and mine(number) else None
                 if _breaks_off(record):
                     raise _Corrupt(f"record {number} breaks off before its stated length")
                 if item is not None and (digest := _digest_failed(record)):
@@ -436,6 +498,10 @@ def _read_warc(file: InputFile, max_bytes: int) -> Iterator[Page | Unreadable]:
             if held is not None:
                 yield archive.checked(held)
                 held = None
+            if not kinds["page"] and number and mine(1):  # nothing would say what became of the file
+                found = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+                yield Unreadable(name, _file_sha(file.path), "warc", "empty",
+                                 f"{name}: no response record, so no page to clean (it holds {found})")
             if archive.cut_off:
                 raise ArchiveLoadFailed("its last gzip member breaks off")
             handle.seek(archive.parsed_to)  # warcio stops quietly at a broken header
@@ -538,28 +604,70 @@ def _http_body(record):
     return ChunkedDataReader(record.raw_stream) if "chunked" in _transfer_coding(record) else record.raw_stream
 
 
+# The HTML standard's sniffing of a response without a Content-Type: it is HTML when it starts with
+# one of these tags (after white space), followed by a space or ">".
+_HTML_START = re.compile(rb"\s*<(?:!doctype html|html|head|body|script|iframe|h1|div|font|table|a|style|title|b|br|p"
+                         rb"|!--)[\s>]", re.IGNORECASE)
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
+
+
+def _holds_page(record) -> bool:
+    """A response, or a resource record of an HTML document (how some archivers store a page);
+    requests, metadata, revisits, warcinfo and other resources (screenshots, logs) hold none."""
+    if record.rec_type == "response":
+        return True
+    kind = (record.rec_headers.get_header("Content-Type") or "").lower()
+    return record.rec_type == "resource" and kind.startswith(_HTML_TYPES)
+
+
 def _warc_response(rel: str, number: int, record, max_bytes: int) -> Page | Unreadable:
+    """A `response` record (or a `resource` record holding HTML) as a page, or its rejection: not
+    HTML, an HTTP error or redirect, cut short by the crawler, too large, undecodable."""
     source = f"{rel}#{number}"
     url = _str(record.rec_headers.get_header("WARC-Target-URI"))
-    http = record.http_headers
+    fetched_at = _str(record.rec_headers.get_header("WARC-Date"))
+    http = record.http_headers if record.rec_type == "response" else None
+    headers = http or record.rec_headers  # a resource record's type is the WARC header's
     body = _http_body(record).read(max_bytes + 1)  # as sent: compressed, if it was
-    kind = (http.get_header("Content-Type") or "" if http else "").lower()
-    if len(body) <= max_bytes and kind.startswith(_HTML_TYPES):
+    kind = (headers.get_header("Content-Type") or "").lower().strip()
+
+    def rejected(sha: str, reason: str, detail: str) -> Unreadable:
+        return Unreadable(source, sha, "warc", reason, f"{source}: {redact_url(url) or 'a response'}{detail}", url,
+                          fetched_at)
+
+    if len(body) <= max_bytes and (kind.startswith(_HTML_TYPES) or not kind):
         try:
             body = decode_content(body, http.get_header("Content-Encoding") if http else None, max_bytes)
         except PayloadError as exc:
-            return Unreadable(source, _sha(body), "warc", exc.reason,
-                              f"{source}: {redact_url(url) or 'a response'}: {exc.detail}")
+            return rejected(_sha(body), exc.reason, f": {exc.detail}")
     payload, sha = body, _sha(body)
     if len(payload) > max_bytes:
-        return Unreadable(source, sha, "warc", "too_large", f"{source}: response larger than run.max_input_bytes")
+        return rejected(sha, "too_large", ": response larger than run.max_input_bytes")
+    if not kind and _HTML_START.match(payload[:1024]):
+        kind = "text/html"  # no stated type: sniffed as a browser does
     if not kind.startswith(_HTML_TYPES):
-        what = kind.split(";")[0] or "of no stated type"
-        return Unreadable(source, sha, "warc", "unsupported_format",
-                          f"{source}: {redact_url(url) or 'a response'} is {what}, not HTML")
+        return rejected(sha, "unsupported_format", f" is {kind.split(';')[0] or 'of no stated type'}, not HTML")
+    if problem := _http_problem(http):
+        return rejected(sha, "http_status", problem)
+    if cut := record.rec_headers.get_header("WARC-Truncated"):
+        return rejected(sha, "truncated", f": the crawler stored this response cut short (WARC-Truncated: {cut}), "
+                                          "so the page may be missing its end")
+    charset = match.group(1) if (match := _CHARSET.search(kind)) else None
     try:
-        text = decode_bytes(payload, html=True)
+        text = decode_bytes(payload, html=True, charset=charset)
     except DecodeError as exc:
-        return Unreadable(source, sha, "warc", "unreadable", f"{source}: {_said(exc)}")
+        return rejected(sha, "unreadable", f": {_said(exc)}")
     return Page(source=source, sha256=sha, format="warc", content=text, content_type="html", url=url,
-                fetched_at=_str(record.rec_headers.get_header("WARC-Date")))
+                fetched_at=fetched_at)
+
+
+def _http_problem(http) -> str | None:
+    """Why an HTTP response is not the page: an error or a redirect (None for a 2xx answer)."""
+    if http is None:
+        return None
+    status = (http.statusline or "").strip()
+    if status[:1] == "2":
+        return None
+    if status[:1] == "3" and (target := http.get_header("Location")):
+        return f": the server answered {status}, a redirect to {redact_url(target)}, not the page"
+    return f": the server answered {status or 'with no status'}, not the page"

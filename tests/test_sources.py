@@ -223,3 +223,39 @@ def test_a_utf16_jsonl_file_is_one_rejection_saying_so_not_a_bad_line_each(tmp_p
     items = [i for p in pieces for i in read_pages(p, 10**6)]
     assert [(i.source, i.reason) for i in items] == [("crawl.jsonl", "unreadable")]
     assert items[0].detail == "crawl.jsonl: UTF-16 text; JSON Lines is UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"
+
+
+def test_jsonl_takes_the_first_field_with_text_and_sniffs_markup_only_in_text(tmp_path):
+    lines = [
+        b'{"html": "", "text": "The ferry leaves at nine."}',  # a crawler that left html empty
+        b'{"text": null, "content": "The ferry leaves at ten."}',
+        b'{"text": "<3 love this ferry, it leaves at eleven."}',  # not markup
+        b'{"content": "<div><p>The ferry leaves at noon.</p></div>"}',
+        b'{"html": " ", "text": "  "}',
+    ]
+    items = _pages(tmp_path, "crawl.jsonl", b"\n".join(lines) + b"\n")
+    assert [(getattr(i, "content_type", None), getattr(i, "reason", None)) for i in items] == [
+        ("text", None), ("text", None), ("text", None), ("html", None), (None, "empty")]
+    assert items[0].content == "The ferry leaves at nine." and items[1].content == "The ferry leaves at ten."
+
+
+def test_jsonl_fetch_times_are_read_or_dropped_never_passed_on_unreadable(tmp_path):
+    lines = [b'{"text": "a", "fetched_at": 1683021600}', b'{"text": "b", "fetched_at": 1683021600000}',
+             b'{"text": "c", "fetched_at": "Tue, 02 May 2023 10:00:00 GMT"}', b'{"text": "d", "fetched_at": "yesterday"}',
+             b'{"text": "e", "fetched_at": NaN}', b'{"text": "f", "date": "2023-05-02"}']
+    items = _pages(tmp_path, "crawl.jsonl", b"\n".join(lines) + b"\n")
+    assert [i.fetched_at for i in items] == ["2023-05-02T10:00:00Z", "2023-05-02T10:00:00Z",
+                                            "Tue, 02 May 2023 10:00:00 GMT", None, None, "2023-05-02"]
+
+
+def test_jsonl_lines_python_or_a_legacy_charset_wrote_are_read(tmp_path):
+    lines = [
+        '{"url": " https://ex.org/a ", "text": "Half an emoji \\ud83d at the end of a cut text"}'.encode(),
+        ('{"text": "' + GERMAN + '"}').encode("cp1252"),
+    ]
+    surrogate, legacy = _pages(tmp_path, "crawl.jsonl", b"\n".join(lines) + b"\n")
+    assert surrogate.content == "Half an emoji \ufffd at the end of a cut text" and surrogate.url == "https://ex.org/a"
+    assert legacy.content == GERMAN
+
+
+GERMAN = "Der Stadtrat hat am Mittwoch beschlossen, für die Straße „Am Fluß“ neue Radwege zu bauen; die Kosten trägt die Stadt."

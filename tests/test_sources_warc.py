@@ -216,3 +216,86 @@ def test_compressed_responses_become_pages_and_a_cut_one_is_rejected(tmp_path, c
     assert (cut.source, cut.reason) == ("crawl.warc.gz#4", "unreadable")
     assert cut.detail == "crawl.warc.gz#4: https://island.example/cut: its gzip-compressed body is cut short"
     assert capsys.readouterr().err == ""
+
+
+def _warc_of(records) -> bytes:
+    """A gzipped WARC of (record type, url, http status line or None, content type, body, extra WARC headers)."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    for rec_type, url, status, kind, body, extra in records:
+        http = None
+        if status is not None:
+            headers = [("Content-Type", kind)] if kind else []
+            http = StatusAndHeaders(status, headers + list(extra.pop("http", [])), protocol="HTTP/1.1")
+        warc_headers = {"WARC-Date": "2023-05-20T08:00:00Z", **extra}
+        if status is None and kind:
+            warc_headers["Content-Type"] = kind
+        writer.write_record(writer.create_warc_record(url, rec_type, payload=io.BytesIO(body), http_headers=http,
+                                                      warc_headers_dict=warc_headers))
+    return out.getvalue()
+
+
+def test_http_errors_and_redirects_are_rejected_not_given_as_articles(tmp_path):
+    error_page = b"<html><head><title>Oops! That page can't be found.</title></head><body><p>" + b"Sorry. " * 40 + b"</p>"
+    data = _warc_of([
+        ("response", "https://island.example/gone", "404 Not Found", "text/html", error_page, {}),
+        ("response", "https://island.example/broken", "500 Internal Server Error", "text/html", error_page, {}),
+        ("response", "https://island.example/old", "301 Moved Permanently", "text/html", error_page,
+         {"http": [("Location", "https://island.example/new")]}),
+        ("response", "https://island.example/ferry", "200 OK", "text/html", PAGE.encode(), {}),
+    ])
+    items = _read(tmp_path, "crawl.warc.gz", data)
+    assert [getattr(i, "reason", "page") for i in items] == ["http_status", "http_status", "http_status", "page"]
+    assert "404 Not Found" in items[0].detail and "https://island.example/new" in items[2].detail
+    # a rejection keeps what the record says of the page: its URL and fetch time
+    assert (items[0].url, items[0].fetched_at) == ("https://island.example/gone", "2023-05-20T08:00:00Z")
+
+
+def test_rejections_in_the_feed_carry_the_url_and_fetch_time(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "crawl.warc.gz").write_bytes(_warc_of([
+        ("response", "https://island.example/timetable.pdf", "200 OK", "application/pdf", b"%PDF-1.7\n", {})]))
+    clean_pass(Settings(), raw, out)
+    [rejected] = read_feed(out, "rejected")
+    assert rejected["reason"] == "unsupported_format" and rejected["url"] == "https://island.example/timetable.pdf"
+    assert rejected["provenance"]["fetched_at"] == "2023-05-20T08:00:00Z"
+
+
+def test_http_charset_decides_over_a_template_meta(tmp_path):
+    russian = "Строительство нового моста через Волгу близится к завершению, сообщили в администрации."
+    body = f'<html><head><meta charset="iso-8859-1"><title>Мост</title></head><body><p>{russian}</p></body></html>'
+    data = _warc_of([("response", "https://city.example/most", "200 OK", "text/html; charset=windows-1251",
+                      body.encode("cp1251"), {})])
+    [page] = _read(tmp_path, "crawl.warc.gz", data)
+    assert russian in page.content
+
+
+def test_a_response_of_no_stated_type_is_sniffed(tmp_path):
+    data = _warc_of([
+        ("response", "https://island.example/ferry", "200 OK", "", PAGE.encode(), {}),
+        ("response", "https://island.example/blob", "200 OK", "", b"\x00\x01binary" * 10, {}),
+    ])
+    page, blob = _read(tmp_path, "crawl.warc.gz", data)
+    assert not isinstance(page, Unreadable) and "morning ferry" in page.content
+    assert blob.reason == "unsupported_format" and "of no stated type" in blob.detail
+
+
+def test_a_response_the_crawler_cut_short_is_rejected_as_truncated(tmp_path):
+    data = _warc_of([("response", "https://island.example/ferry", "200 OK", "text/html", PAGE.encode()[:200],
+                      {"WARC-Truncated": "length"})])
+    [item] = _read(tmp_path, "crawl.warc.gz", data)
+    assert item.reason == "truncated" and "WARC-Truncated: length" in item.detail
+
+
+def test_an_html_resource_record_is_a_page_and_a_warc_without_pages_says_so(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    data = _warc_of([("resource", "https://island.example/ferry", None, "text/html", PAGE.encode(), {}),
+                     ("resource", "urn:screenshot:https://island.example/", None, "image/png", b"\x89PNG", {})])
+    [page] = _read(tmp_path / "a", "crawl.warc.gz", data)
+    assert page.url == "https://island.example/ferry" and "morning ferry" in page.content
+    only_revisits = _warc_of([("revisit", "https://island.example/ferry", "200 OK", "text/html", b"", {}),
+                              ("request", "https://island.example/ferry", None, "", b"GET / HTTP/1.1\r\n\r\n", {})])
+    [empty] = _read(tmp_path / "b", "crawl.warc.gz", only_revisits)
+    assert empty.reason == "empty" and "no response record" in empty.detail and "1 revisit" in empty.detail
