@@ -69,6 +69,9 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
         rf"{_NUM} (?:kommentare?|antworten?|comentarios?|respuestas?|commentaires?|réponses?|comentários?|respostas?|komentar|tanggapan|yorum|bình luận)(?: (?:zu|auf|a|en|para|sur|à|untuk|pada|em) {_QUOTED})?:?",
         rf"{_QUOTED} (?:için|hakkında) {_NUM} (?:yorum|yanıt|cevap)",
         r"no comments(?: yet)?[:.]?",
+        # the section's bare heading (over an empty JavaScript widget it is all the section says)
+        r"(?:reader )?comments?|kommentare|commentaires|comentarios|comentários|commenti|reacties|komentar|yorumlar"
+        r"|bình luận|комментарии|コメント|member discussion|join the discussion",
         r"(?:be the first to comment|there are no comments yet)\.?",
     ),
     "chrome:comments_closed": _rx(

@@ -16,7 +16,7 @@ from .boilerplate import CACHED_CHROME_LINE_CHARS, chrome_reason
 from .caching import cache_short
 from .dates import parse_date
 from .document import Comment, Draft
-from .normalize import collapse_spaces, comparable
+from .normalize import collapse_spaces, comparable, ends_in_initial
 from .settings import CommentSettings
 
 STEP = "comments"
@@ -48,7 +48,7 @@ def parse_head(line: str) -> tuple[str, str | None, bool] | None:
     published = parse_date(date_text) if date_text else None
     if date_text and published is None:
         return None  # trailing words that are not a date: a sentence, not a comment head
-    if not author or len(author.split()) > 6 or author[-1] in ".!?;,":
+    if not author or len(author.split()) > 6 or (author[-1] in ".!?;," and not ends_in_initial(author)):
         return None
     numbered = match.group("num") is not None
     if not (numbered or published or match.group("end")):

@@ -136,3 +136,14 @@ def comparable(text: str) -> str:
         return b" ".join(text.encode("ascii").translate(_ASCII_WORD_BYTES).split()).decode("ascii")
     text = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(_ALNUM_RUN.findall(text))
+
+
+def ends_in_initial(name: str) -> bool:
+    """Whether a name ends with an initial or Jr./Sr. ("John D.", "Mike R.", "J.R.R.", "Bob Smith Jr."):
+    the full stop that ends it does not end a sentence."""
+    last = name.rsplit(None, 1)[-1] if name.strip() else ""
+    if last in ("Jr.", "Sr."):
+        return True
+    letters = last.replace(".", "")
+    return last.endswith(".") and 1 <= len(letters) <= 3 and letters.isalpha() and letters.isupper() \
+        and len(last) >= 2 * len(letters)  # every letter has its stop: "D." or "J.R.R.", never "USA."

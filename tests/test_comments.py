@@ -12,6 +12,9 @@ import pytest
     ("Jane Doe says: March 30, 2008 at 10:24 am", "Jane Doe", "2008-03-30"),
     ("Jane on March 30, 2008 at 10:24 am said:", "Jane", "2008-03-30"),
     ("Hans schreibt:", "Hans", None),
+    ("Mike R. says:", "Mike R.", None),  # a name ending in an initial: its stop ends no sentence
+    ("John D. says: March 3, 2021 at 10:00 am", "John D.", "2021-03-03"),
+    ("J.R.R. said...", "J.R.R.", None),
 ])
 def test_comment_heads(line, author, date):
     assert parse_head(line)[:2] == (author, date)
@@ -19,6 +22,8 @@ def test_comment_heads(line, author, date):
 
 @pytest.mark.parametrize("line", [
     "G9 said",
+    "It was great. says:",
+    "We moved to the USA. says:",
     "The minister said",
     "The minister said: we will not negotiate.",
     "He says: this is the last time I warn you, and I mean it.",

@@ -28,6 +28,23 @@ class Case:
 
 
 CASES = [
+    # WordPress Twenty Twenty: the comment body's class is "comment-content entry-content", the
+    # theme's article class too; it is no article
+    Case(
+        "wp_twentytwenty",
+        [
+            ("Margaret Ellis", "2020-03-02T10:10:00+00:00", None, "I cross that bridge every morning and the cracks have been visible "
+             "from the towpath for at least three years now."),
+            ("Ed Harper", "2020-03-02T10:11:00+00:00", 0, "Thanks Margaret, the engineers told us the same thing at the public "
+             "meeting last week."),
+            ("Tom B", "2020-03-03T10:12:00+00:00", None, "Fourteen months seems optimistic for masonry work in a river that floods "
+             "every February."),
+            ("Sandra Okafor", "2020-03-04T10:13:00+00:00", 2, "Will the temporary footbridge be wide enough for cargo bikes and "
+             "pushchairs side by side?"),
+        ],
+        ["The old bridge over the Lune was closed last spring", "Work will start in September"],
+        ["replies on", "Leave a Reply", "says:"],
+    ),
     Case(
         "wp_twentyten",
         [

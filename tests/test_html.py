@@ -1,3 +1,4 @@
+import pytest
 
 from tests.conftest import REPO, RUN, html_page
 
@@ -92,3 +93,18 @@ def test_warming_the_date_parser_builds_every_locale_once_for_the_process(monkey
     monkeypatch.setattr(Dictionary, "_construct_split_regex", lambda self: built.append(self.info["name"]) or original(self))
     assert get_external_parser().get_date_data("7 wxyv 2021")["date_obj"] is None
     assert built == []
+
+
+@pytest.mark.parametrize("widget", [
+    '<h2>Comments</h2><div id="disqus_thread"></div>',
+    '<section class="gh-comments"><h2>Member discussion</h2><div data-ghost-comments></div></section>',
+    '<div class="comments"><h3>Kommentare</h3><script src="https://utteranc.es/client.js"></script></div>',
+])
+def test_an_empty_comment_widget_gives_no_comment(cleaner, widget):
+    # the widget fills itself in the browser: in the page there is only its heading
+    paragraphs = "".join(f"<p>Paragraph {i}: the council met on Tuesday to discuss the new bridge and the "
+                         f"detour that residents of the north bank have complained about for months.</p>" for i in range(4))
+    html = f"<html><body><article><h1>The bridge</h1>{paragraphs}</article>{widget}</body></html>"
+    kind, rec = cleaner.record(html_page(html), RUN)
+    assert kind == "article" and rec["comments"] == []
+    assert "Comments" not in rec["text"].split("\n") and "Member discussion" not in rec["text"]

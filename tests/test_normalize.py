@@ -1,8 +1,9 @@
+import pytest
 import random
 import re
 import unicodedata
 
-from cleaners.normalize import comparable
+from cleaners.normalize import comparable, ends_in_initial
 
 
 def _comparable_by_definition(text: str) -> str:
@@ -22,3 +23,9 @@ def test_comparable_ignores_case_spacing_and_punctuation_in_any_script():
     assert comparable("  The END -- of it!\n") == comparable("the end of it") == "the end of it"
     assert comparable("Straße, \u0130stanbul \ufb01ne") == _comparable_by_definition("Straße, \u0130stanbul \ufb01ne")
     assert comparable("Grüße aus KÖLN") == "grüsse aus köln"
+
+
+@pytest.mark.parametrize("name, initial", [("John D.", True), ("Mike R.", True), ("J.R.R.", True), ("Bob Smith Jr.", True),
+                                           ("It was great.", False), ("the USA.", False), ("Dr", False), ("", False)])
+def test_a_name_may_end_in_an_initial(name, initial):
+    assert ends_in_initial(name) is initial

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from ..dates import find_date, parse_date
-from ..normalize import collapse_spaces
+from ..normalize import collapse_spaces, ends_in_initial
 from .render import _has_words
 
 _AUTHOR_TAIL = re.compile(
@@ -69,7 +69,7 @@ def _byline_author(text: str, start: int) -> str | None:
 def _namelike(text: str) -> bool:
     """Short enough for a name: at most 60 characters and 6 words, no sentence end."""
     words = [w for w in text.split() if _has_words(w)]
-    return len(text) <= 60 and 1 <= len(words) <= 6 and text[-1] not in ".!?"
+    return len(text) <= 60 and 1 <= len(words) <= 6 and (text[-1] not in ".!?" or ends_in_initial(text))
 
 
 def _author_after(rest: str) -> str | None:

@@ -110,12 +110,14 @@ def _xps(*exprs: str) -> tuple[etree.XPath, ...]:
 
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 
-# Content that is the article, never a comment section: a candidate holding one is left alone.
+# Content that is the article, never a comment section: a candidate holding one is left alone. A
+# comment's own body may reuse the theme's article classes (WordPress Twenty Twenty: "comment-content
+# entry-content"): an element whose class also names a comment is not the article.
 _ARTICLE = (
     "descendant-or-self::*[self::h1 or @itemprop='articleBody' or "
     + _cls("entry-content", "post-body", "post-content", "article-body", "article-content", "entry-body",
            "field-name-body", "field--name-body", "hentry", "h-entry", "type-post")
-    + "]"
+    + " and not(" + _cls("comment", "comment-content", "comment-body", "comment-text", "comment-entry") + ")]"
 )
 _HOLDS_ARTICLE = _xp(f"boolean({_ARTICLE})")
 _ARTICLE_PARTS = _xp(_ARTICLE)
