@@ -21,23 +21,54 @@ _MONTHS = {
                                    "september", "oktober", "november", "desember"], 1)},
     **{m: i for i, m in enumerate(["ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos",
                                    "eylül", "ekim", "kasım", "aralık"], 1)},
+    # Portuguese, Italian, Dutch; Russian and Polish in the genitive, as a date writes them
+    **{m: i for i, m in enumerate(["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+                                   "setembro", "outubro", "novembro", "dezembro"], 1)},
+    **{m: i for i, m in enumerate(["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+                                   "settembre", "ottobre", "novembre", "dicembre"], 1)},
+    **{m: i for i, m in enumerate(["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+                                   "september", "oktober", "november", "december"], 1)},
+    **{m: i for i, m in enumerate(["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+                                   "сентября", "октября", "ноября", "декабря"], 1)},
+    **{m: i for i, m in enumerate(["stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
+                                   "września", "października", "listopada", "grudnia"], 1)},
+    # abbreviations of the other languages ("févr.", "Okt.", "dic", "out")
+    **{m: i for i, m in enumerate(["janv", "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "oct",
+                                   "nov", "déc"], 1)},
+    **{m: i for i, m in enumerate(["jan", "feb", "mär", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov",
+                                   "dez"], 1)},
+    **{m: i for i, m in enumerate(["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov",
+                                   "dic"], 1)},
+    **{m: i for i, m in enumerate(["jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov",
+                                   "dez"], 1)},
 }
 MONTH_NAMES = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
 _MONTH = f"(?P<month>{MONTH_NAMES})" + r"\.?"
 _WEEKDAY = (r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun|"
             r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lunes|martes|miércoles|jueves|viernes|"
             r"sábado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|senin|selasa|rabu|kamis|jumat|"
-            r"sabtu|minggu|pazartesi|salı|çarşamba|perşembe|cuma|cumartesi|pazar)\.?,?\s+)?")
+            r"sabtu|minggu|pazartesi|salı|çarşamba|perşembe|cuma|cumartesi|pazar|lunedì|martedì|mercoledì|giovedì|"
+            r"venerdì|sabato|domenica|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira|maandag|"
+            r"dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|понедельник|вторник|среда|четверг|пятница|суббота|"
+            r"воскресенье)\.?,?\s+)?")
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|\.)?"
-_TIME = r"(?:,?\s*(?:at|um|a las|à|pukul|saat)?\s*\d{1,2}[:.]\d\d(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|\.)?"
+# a time after the date: 10:24 am, 14.32, "à 14 h 32 min"
+_TIME = (r"(?:,?\s*(?:at|um|a las|à|às|alle|om|в|pukul|saat)?\s*(?:\d{1,2}[:.]\d\d(?:[:.]\d\d)?|\d{1,2}\s?h\s?\d\d(?:\s?min)?)"
+         r"\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?")
+_YEAR_WORD = r"(?:\s*(?:г\.?|года|r\.?|roku))?"  # Russian "2 марта 2020 г.", Polish "2 marca 2020 r."
 DATE_PATTERNS = [
     re.compile(rf"{_YEAR}-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?:[T ]\d\d:\d\d(?::\d\d)?\S*)?"),
     re.compile(rf"(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.{_YEAR}{_TIME}"),  # 18.11.2021 (day first)
     # 18/11/2021 or 18-11-2021: day first as in most of the world; 07/20/2012 can only be month first
     re.compile(rf"(?P<day>[0-3]?\d)(?P<sep>[/-])(?P<month>[0-3]?\d)(?P=sep){_YEAR}{_TIME}"),
     re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME}", re.IGNORECASE),  # Monday, March 30, 2008
-    re.compile(rf"{_WEEKDAY}{_DAY}\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?{_YEAR}{_TIME}", re.IGNORECASE),  # 30 March 2008
+    # 30 March 2008, 30 March, 2008, 2 de março de 2020, 2 марта 2020 г.
+    re.compile(rf"{_WEEKDAY}{_DAY}\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}{_YEAR_WORD}{_TIME}", re.IGNORECASE),
+    # East Asian: 2020年3月2日, 2020년 3월 2일
+    re.compile(rf"{_YEAR}\s*[年년]\s*(?P<month>[01]?\d)\s*[月월]\s*(?P<day>[0-3]?\d)\s*[日일]{_TIME}"),
+    # year first with slashes or dots: 2020/03/02 (Japanese and Chinese sites), 2020.03.02 (Korean)
+    re.compile(rf"{_YEAR}(?P<sep>[/.])(?P<month>[01]?\d)(?P=sep)(?P<day>[0-3]?\d){_TIME}"),
 ]
 
 

@@ -14,6 +14,18 @@ from cleaners.dates import find_date, parse_date
     ("updated 2019-07-04T10:00:00Z", "2019-07-04"),
     ("07/20/2012 said:", "2012-07-20"),
     ("Rabu, 12 Agustus 2020 pukul 10.15", "2020-08-12"),
+    ("Escrito por João Silva em 14 de março de 2022", "2022-03-14"),
+    ("Pubblicato il lunedì 2 marzo 2020 alle 10:15 da Marco", "2020-03-02"),
+    ("Geplaatst op 2 maart 2020 door Jan", "2020-03-02"),
+    ("Опубликовано 2 марта 2020 г. в 10:15", "2020-03-02"),
+    ("Dodano 2 marca 2020 r.", "2020-03-02"),
+    ("投稿日：2020年3月2日 10:00", "2020-03-02"),
+    ("2020년 3월 2일 오전", "2020-03-02"),
+    ("2020/03/02 12:34 返信", "2020-03-02"),
+    ("Le 12 janvier 2023 à 14 h 32 min", "2023-01-12"),
+    ("1er mars 2020", "2020-03-01"),
+    ("30 March, 2008 at 9:00 pm", "2008-03-30"),
+    ("3 févr. 2021", "2021-02-03"),
 ])
 def test_the_first_date_written_in_a_text_is_found(text, iso):
     found = find_date(text)
