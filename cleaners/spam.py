@@ -63,24 +63,47 @@ def fold(text: str) -> str:
     return text.replace("\u0345", " ").casefold().replace("i\u0307", "i").replace("\u0131", "i")
 
 
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) and
+# Korean, whose words take their particles attached ("토토사이트와"): a phrase in them is matched
+# anywhere, without the word boundaries that the other phrases need.
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def unspaced(phrase: str) -> bool:
+    """Whether `phrase` is written in a script of _UNSPACED (it is matched anywhere)."""
+    return _UNSPACED.search(phrase) is not None
+
+
+def _bounded(spaced: str, unspaced_alts: str) -> str:
+    """The phrases between word boundaries, or (unspaced ones) anywhere."""
+    both = [f"(?<!\\w){spaced}(?!\\w)" if spaced else "", unspaced_alts]
+    return "|".join(part for part in both if part) or "(?!)"
+
+
 def _pattern(phrases: list[str]) -> re.Pattern[str]:
     # Longest first, so "casino siteleri" wins over "casino"; \b does not work next to
     # non-ASCII letters at the edges, so use look-arounds on word characters instead.
     alts = sorted({p.casefold() for p in phrases}, key=len, reverse=True)
-    body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    spaced = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts if not unspaced(a))
+    loose = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts if unspaced(a))
+    return re.compile(_bounded(f"(?:{spaced})" if spaced else "", loose), re.IGNORECASE)
+
+
+def _tree_pattern(phrases: set[str], flags: int) -> re.Pattern[str]:
+    spaced, loose = {p for p in phrases if not unspaced(p)}, {p for p in phrases if unspaced(p)}
+    return re.compile(_bounded(prefix_tree(spaced) if spaced else "", prefix_tree(loose) if loose else ""), flags)
 
 
 def _prefix_tree_pattern(phrases: list[str]) -> re.Pattern[str]:
     """What `_pattern` matches, with the phrases merged by common prefix: re tries a flat
     alternation phrase by phrase at every word start, the tree letter by letter (seven times
     faster on page text). Which match is found first can differ: for tests of whether one exists."""
-    return re.compile(rf"(?<!\w){prefix_tree({p.casefold() for p in phrases})}(?!\w)", re.IGNORECASE)
+    return _tree_pattern({p.casefold() for p in phrases}, re.IGNORECASE)
 
 
 def _folded_pattern(phrases: list[str]) -> re.Pattern[str]:
     """`_prefix_tree_pattern` of the folded phrases, case-sensitive: for folded text (`fold`)."""
-    return re.compile(rf"(?<!\w){prefix_tree({fold(p) for p in phrases})}(?!\w)")
+    return _tree_pattern({fold(p) for p in phrases}, 0)
 
 
 def prefix_tree(phrases) -> str:

@@ -23,6 +23,15 @@ ARTICLE = (
     ("Buy viagra online without prescription, cheap cialis", "pharma"),
     ("Replica watches, fake rolex, cheap jordans outlet", "counterfeit"),
     ("free porn videos xxx videos live sex cams", "adult"),
+    # scripts without word spaces, and Korean with its particles attached: phrases matched anywhere
+    ("안전한 토토사이트와 카지노사이트 순위는 여기에서 확인하세요.", "gambling"),
+    ("澳门最大的在线博彩平台，注册送彩金", "gambling"),
+    ("日本で人気のオンラインカジノ入金不要ボーナス", "gambling"),
+    ("สล็อตออนไลน์ เว็บตรง เครดิตฟรี", "gambling"),
+    ("Лучшие онлайн казино на деньги", "gambling"),  # Russian
+    ("jojobet güncel giriş adresi – holiganbet, marsbahis", "gambling"),
+    ("Viagra sans ordonnance, acheter cialis", "pharma"),
+    ("Nice blog. We provide call girls in Delhi, escort service 24/7", "adult"),
 ])
 def test_spam_lines_in_many_languages_are_flagged(line, category):
     assert spam_category(line, S) == category
@@ -33,6 +42,10 @@ def test_spam_lines_in_many_languages_are_flagged(line, category):
     "Patients who buy viagra online without a prescription risk receiving counterfeit pills, the regulator warned.",
     "Poker night at the community centre raised money for the school.",
     "Buy cheap online",
+    "日本の首都は東京です。今日は晴れています。",  # unspaced prose without a phrase
+    "서울시는 다음 달부터 지하철 기본요금을 인상한다고 발표했습니다.",
+    "Пин-код банковской карты нельзя сообщать никому, напомнили в банке.",
+    "Pornhub owner fined by the regulator",  # a brand in the news is a weak word, not spam
     "Iraq: the Elections are Over, but the Struggle Continues",
     "",
 ])

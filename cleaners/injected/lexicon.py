@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..spam import lexicon_phrases, load_lexicon, prefix_tree
+from ..spam import lexicon_phrases, load_lexicon, prefix_tree, unspaced
 
 COMPACT_MIN = 8  # strong phrases this long are also matched inside host names ("slotgacor88")
 _WORDS = re.compile(r"\w+")
@@ -21,16 +21,28 @@ def _compact_phrases() -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _all_phrases() -> list[str]:
+    return [p for kinds in lexicon_phrases().values() for kind in kinds.values() for ps in kind.values() for p in ps]
+
+
 @lru_cache(maxsize=1)
 def _first_words() -> frozenset[str]:
     """The first word of every lexicon phrase: a text without any of them cannot match."""
-    phrases = [p for kinds in lexicon_phrases().values() for kind in kinds.values() for ps in kind.values() for p in ps]
-    return frozenset(_WORDS.findall(p.casefold())[0] for p in phrases if _WORDS.search(p))
+    return frozenset(_WORDS.findall(p.casefold())[0] for p in _all_phrases() if _WORDS.search(p) and not unspaced(p))
+
+
+@lru_cache(maxsize=1)
+def _unspaced_phrases() -> tuple[str, ...]:
+    """Phrases of scripts without word spaces: found inside a longer run of letters."""
+    return tuple(sorted({p.casefold() for p in _all_phrases() if unspaced(p)}))
 
 
 def may_match(text: str) -> bool:
     """False when no lexicon phrase can occur in `text` (a fast test before the real matching)."""
-    return not _first_words().isdisjoint(_WORDS.findall(text.casefold()))
+    folded = text.casefold()
+    if not _first_words().isdisjoint(_WORDS.findall(folded)):
+        return True
+    return not folded.isascii() and any(p in folded for p in _unspaced_phrases())
 
 
 @lru_cache(maxsize=1)
