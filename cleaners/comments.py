@@ -21,7 +21,9 @@ from .settings import CommentSettings
 
 STEP = "comments"
 
-_VERBS = r"says|said|wrote|writes|schreibt|sagt|schrieb|dice|dijo|escribió|dit|a dit|écrit|a écrit|berkata|menulis|diyor|dedi|yazdı|nói|disse|escreveu"
+_VERBS = (r"says|said|wrote|writes|schreibt|sagt|schrieb|hat gesagt|hat geschrieben|dice|dijo|escribió|dit|a dit|écrit|"
+          r"a écrit|berkata|menulis|diyor|dedi|yazdı|nói|disse|escreveu|ha detto|ha scritto|zegt|schreef|говорит|пишет|"
+          r"сказал\(а\)|сказала?|написал\(а\)|написала?")
 _HEAD = re.compile(
     rf"(?:(?P<num>\d{{1,4}})[.)]\s+)?(?P<author>[^\s].{{0,79}}?)\s+(?:(?:on|am|el|le|em|pada)\s+(?P<date>.{{6,60}}?)\s+)?"
     rf"(?:{_VERBS})\s*(?P<end>:|\.\.\.|…)?\s*(?:(?:on\s+)?(?P<date2>.{{6,60}}))?",
@@ -30,6 +32,9 @@ _HEAD = re.compile(
 _VERB_AFTER_SPACE = re.compile(rf"\s(?:{_VERBS})", re.IGNORECASE)  # every _HEAD match has one: a cheap test first
 _TYPEPAD_FOOTER = re.compile(r"posted by:?\s*(?P<author>.{1,80}?)\s*\|\s*(?P<date>.{6,60})", re.IGNORECASE)
 _THREAD_END = {"chrome:comments_closed", "chrome:comment_form"}
+# "The minister said:", "A spokesman for the union wrote:": prose introducing a quote. A commenter
+# signs with a name or a nickname, not with a noun phrase (names such as "An" or "My" are left alone).
+_NOUN_PHRASE = re.compile(r"(?:the|a|this|that|these|those|our|his|her|their|its|your)\s", re.IGNORECASE)
 
 
 # a page's lines are asked about more than once (where the thread starts, then each of its lines);
@@ -49,6 +54,8 @@ def parse_head(line: str) -> tuple[str, str | None, bool] | None:
     if date_text and published is None:
         return None  # trailing words that are not a date: a sentence, not a comment head
     if not author or len(author.split()) > 6 or (author[-1] in ".!?;," and not ends_in_initial(author)):
+        return None
+    if _NOUN_PHRASE.match(author):
         return None
     numbered = match.group("num") is not None
     if not (numbered or published or match.group("end")):

@@ -15,6 +15,9 @@ import pytest
     ("Mike R. says:", "Mike R.", None),  # a name ending in an initial: its stop ends no sentence
     ("John D. says: March 3, 2021 at 10:00 am", "John D.", "2021-03-03"),
     ("J.R.R. said...", "J.R.R.", None),
+    ("Petra Schulz hat gesagt…", "Petra Schulz", None),
+    ("Ольга Иванова сказал(а)...", "Ольга Иванова", None),
+    ("Marco ha detto:", "Marco", None),
 ])
 def test_comment_heads(line, author, date):
     assert parse_head(line)[:2] == (author, date)
@@ -23,6 +26,9 @@ def test_comment_heads(line, author, date):
 @pytest.mark.parametrize("line", [
     "G9 said",
     "It was great. says:",
+    "The minister said:",  # prose introducing a quote, not a commenter
+    "A spokesman for the farmers' union wrote:",
+    "2. The official guidance says:",
     "We moved to the USA. says:",
     "The minister said",
     "The minister said: we will not negotiate.",

@@ -739,3 +739,16 @@ def test_a_page_query_runs_only_on_pages_holding_one_of_its_names():
     tree = lxml.html.document_fromstring('<div id="comments"><ol class="x comment-list"><li>a</li></ol></div>')
     assert [el.tag for el in query(tree, _PageNames(tree))] == ["div", "ol"]
     assert query(tree, _PageNames(lxml.html.document_fromstring("<p class='no such name'>x</p>"))) == []
+
+
+@pytest.mark.parametrize("header, author", [
+    ("Petra Schulz hat gesagt…", "Petra Schulz"),  # German Blogger: "sagt" inside "gesagt" is no verb of its own
+    ("Ольга Иванова сказал(а)...", "Ольга Иванова"),  # Russian Blogger
+    ("Marco ha detto:", "Marco"),
+    ("Jan zegt:", "Jan"),
+    ("John D. says:", "John D."),
+])
+def test_the_verb_after_a_commenters_name_is_not_part_of_it(header, author):
+    from cleaners.comments_html.bylines import _clean_author, _namelike
+
+    assert _clean_author(header) == author and _namelike(author)

@@ -11,8 +11,9 @@ from .render import _has_words
 
 _AUTHOR_TAIL = re.compile(
     r"\s*(?:\((?:not verified|nicht überprüft|nicht verifiziert|no verificado|non vérifié|não verificado|"
-    r"non verificato|niet geverifieerd)\)|(?:says|said|wrote|writes|sagt|sagte|schreibt|schrieb|dice|dijo|dit|"
-    r"a dit|disse|escreveu|berkata|diyor)\s*(?::|\.\.\.|…)?)\s*$",
+    r"non verificato|niet geverifieerd)\)|(?<!\w)(?:says|said|wrote|writes|sagt|sagte|schreibt|schrieb|hat gesagt|"
+    r"hat geschrieben|dice|dijo|dit|a dit|a écrit|disse|escreveu|berkata|diyor|ha detto|ha scritto|zegt|schreef|"
+    r"говорит|пишет|сказал\(а\)|сказала?|написал\(а\)|написала?)\s*(?::|\.\.\.|…)?)\s*$",
     re.IGNORECASE,
 )
 _BY_LEAD = re.compile(
