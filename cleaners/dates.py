@@ -111,3 +111,11 @@ def find_date(text: str) -> tuple[str, tuple[int, int]] | None:
                 best = (iso, match.span())
             break
     return best
+
+
+def states_date(text: str, iso: str) -> bool:
+    """Whether `text` writes the date `iso` (YYYY-MM-DD) in one of the forms above. A whole page is
+    scanned: for the rare date that needs checking."""
+    if iso[:4] not in text:
+        return False
+    return any(_to_iso(match) == iso for pattern in DATE_PATTERNS for match in pattern.finditer(text))

@@ -16,7 +16,7 @@ from .comments_html import extract_html_comments
 from .document import Draft, Drop
 from .dom import drop_taxonomy_classes, join_source_lines
 from .injected import strip_injected_spam
-from .metadata import MarkupDates, correct_published, read_markup_dates
+from .metadata import MarkupDates, correct_published, read_markup_dates, without_guessed_new_year
 from .normalize import fix_text
 from .posts import join_repeated_posts
 from .tables import strip_calendar_tables, unwrap_layout_tables
@@ -212,7 +212,7 @@ def _take_extraction(doc: Document, draft: Draft, include_comments: bool, marks:
     draft.comment_block = comments.split("\n") if comments else []
     draft.title = draft.title or (fix_text(doc.title) if doc.title else None)
     draft.author = fix_text(doc.author) if doc.author else None
-    draft.published = correct_published(doc.date, marks)
+    draft.published = without_guessed_new_year(correct_published(doc.date, marks), marks, draft.page.content)
     draft.url = draft.page.url or doc.url
     draft.site = site_of(draft.url) or doc.hostname
     draft.categories = list(doc.categories or [])

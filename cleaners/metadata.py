@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .dates import find_date as find_text_date
+from .dates import find_date as find_text_date, states_date
 from .normalize import collapse_spaces
 
 _ISO_DAY = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
@@ -139,3 +139,12 @@ def correct_published(found: str | None, marks: MarkupDates) -> str | None:
     if found is None or (found in marks.modified and found not in marks.published):
         return stated[0] if stated else found
     return found
+
+
+def without_guessed_new_year(published: str | None, marks: MarkupDates, page: str) -> str | None:
+    """`published`, or None when it is January 1 that nothing on the page states: htmldate's last
+    resort turns a year it sees anywhere (a "© 2019" footer, a charset named iso-2022-jp) into
+    January 1 of it, a date nobody published the page on."""
+    if not published or published[4:] != "-01-01" or published in marks.published or published in marks.modified:
+        return published
+    return published if states_date(page, published) else None

@@ -1,3 +1,4 @@
+import pytest
 from pathlib import Path
 
 import lxml.html
@@ -78,3 +79,21 @@ def test_stated_publication_dates_keep_page_order():
                    '<p itemprop="dateModified" datetime="2019-02-02" content="2019-03-03">x</p></body></html>')
     assert marks.published == ["2018-01-01", "2018-02-02", "2018-03-03", "2018-04-04"]
     assert marks.modified == {"2019-01-01", "2019-02-02"}
+
+
+def _post(footer: str, head: str = "") -> str:
+    paragraphs = "".join(f"<p>Paragraph {i}: the keeper climbed the hundred and twelve steps of the lighthouse every "
+                         f"evening to check the lamp, whatever the weather.</p>" for i in range(4))
+    return (f"<html><head><title>The keeper</title>{head}</head><body><article><h1>The keeper</h1>{paragraphs}"
+            f"</article><footer>{footer}</footer></body></html>")
+
+
+@pytest.mark.parametrize("page, published", [
+    (_post("© 2019 Harbour Times. All rights reserved."), None),  # a copyright year is no publication date
+    (_post("Posted on January 1, 2019"), "2019-01-01"),  # New Year's Day written out: kept
+    (_post("", '<meta property="article:published_time" content="2019-01-01T08:00:00Z">'), "2019-01-01"),
+    (_post("Posted on 14 March 2019 · © 2019 Harbour Times"), "2019-03-14"),
+])
+def test_no_publication_date_is_made_up_from_a_bare_year(cleaner, page, published):
+    kind, rec = cleaner.record(html_page(page), RUN)
+    assert kind == "article" and rec["published"] == published
