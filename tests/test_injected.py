@@ -318,6 +318,9 @@ def test_results_are_deterministic():
     ('<a href="https://togel88.example/">togel hari ini</a>', True),
     ('<a href="https://meds.example/shop/tramadol">tramadol 50mg</a>', True),  # keyword-only text, word in path
     ('<a href="https://en.wikipedia.org/wiki/Sildenafil">the Wikipedia article on sildenafil</a>', False),
+    ('<a href="https://en.wikipedia.org/wiki/Poker">poker</a>', False),  # an encyclopedia's article on the word
+    ('<a href="https://en.wikipedia.org/wiki/Sports_betting">sports betting</a>', False),
+    ('<a href="https://en.wikipedia.org/wiki/Slot_gacor">slot gacor</a>', True),  # a strong phrase still is spam
     ('<a href="https://www.dell.ie/outlet/unison">Dell outlet</a>', False),  # counterfeit words name shops too
     ('<a href="https://gazette.example/tag/poker/">poker</a>', False),  # the page's own site (canonical)
     ('<a href="https://www.gamblingcommission.gov.uk/">Gambling Commission</a>', False),

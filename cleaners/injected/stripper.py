@@ -2,6 +2,8 @@
 sentences) with their thresholds, and strip_injected_spam, which runs them."""
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from ..document import Removal
@@ -34,6 +36,7 @@ KEYWORD_LINK_CATEGORIES = ("gambling", "pharma", "adult")
 _DROP_HONEST = frozenset({"display", "visibility", "font", "offscreen", "size", "clip", "attr"})
 _MAY_BE_HIDDEN = etree.XPath(".//*[@style or @hidden]")
 _MAY_BE_HIDDEN_BY_RULES = etree.XPath(".//*[@style or @hidden or @class or @id]")
+_ENCYCLOPEDIA = re.compile(r"(?:^|\.)(?:wikipedia|wiktionary|wikimedia|wikidata)\.org$|(?:^|\.)britannica\.com$")
 
 
 class _Stripper:
@@ -129,7 +132,8 @@ class _Stripper:
 
     def _keyword_link(self, text: str, href: str | None) -> str | None:
         """A spam word in the anchor text and the same category's word in another site's address
-        ('apuestas deportivas' -> apuestas.example): in the host, or in the path of a keyword-only anchor."""
+        ('apuestas deportivas' -> apuestas.example): in the host, or in the path of a keyword-only anchor
+        with a strong phrase."""
         split = _split_href(href)
         if split is None or not split[0] or _site(split[0]) in self.own_sites:
             return None
@@ -140,7 +144,12 @@ class _Stripper:
         host, path = _url_words(split[0]), _url_words(split[1])
         in_host = lex.weak_search[category].search(host) or lex.strong_search[category].search(host)
         in_path = lex.weak_search[category].search(path) or lex.strong_search[category].search(path)
-        return category if in_host or (in_path and coverage >= KEYWORD_LINK_COVERAGE) else None
+        in_path = in_path and coverage >= KEYWORD_LINK_COVERAGE
+        # an encyclopedia's article on the word ("poker" -> en.wikipedia.org/wiki/Poker) is how honest
+        # prose links; only a strong phrase of the anchor's own makes such a link spam
+        if in_path and _ENCYCLOPEDIA.search(split[0]) and not lex.strong_search[category].search(text):
+            in_path = False
+        return category if in_host or in_path else None
 
     def _anchor_text(self, a) -> str:
         if a not in self._anchor_texts:
