@@ -32,6 +32,9 @@ o os as um uma e do da dos das em no na com por para não que se
 """.split())
 
 
+_HIDING_CHARS = re.compile("[\u200b\u2060\ufeff\u00ad]")  # zero-width space, word joiner, BOM, soft hyphen
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     strong: dict[str, re.Pattern[str]]  # category -> pattern over its strong phrases
@@ -155,6 +158,8 @@ def _covered(pattern: re.Pattern[str], text: str, mask: bytearray) -> int:
 def spam_category(line: str, settings: SpamSettings) -> str | None:
     """The spam category of `line` ('gambling', 'pharma', ...), or None for an honest line."""
     text = line.strip()
+    if not text.isascii():
+        text = _HIDING_CHARS.sub("", text)  # "sl\u200bot gacor" hides the phrase from matching
     lex = load_lexicon()
     if not lex.may_name_spam(text):  # first: most lines stop here
         return None

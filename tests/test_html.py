@@ -108,3 +108,13 @@ def test_an_empty_comment_widget_gives_no_comment(cleaner, widget):
     kind, rec = cleaner.record(html_page(html), RUN)
     assert kind == "article" and rec["comments"] == []
     assert "Comments" not in rec["text"].split("\n") and "Member discussion" not in rec["text"]
+
+
+def test_spam_words_split_by_invisible_characters_are_still_spam(cleaner):
+    paragraphs = "".join(f"<p>Paragraph {i}: the council met on Tuesday to discuss the new bridge and the detour that "
+                         f"residents of the north bank have complained about for months.</p>" for i in range(4))
+    spam = ('<p>The works start in May and should last a year. <a href="https://x.example/">sl\u200bot ga\u00adcor '
+            'situs ju\u200bdi online</a></p>')  # spliced into a paragraph
+    kind, rec = cleaner.record(html_page(f"<html><body><article><h1>Bridge</h1>{spam}{paragraphs}</article></body></html>"), RUN)
+    assert kind == "article" and "gacor" not in rec["text"] and "judi" not in rec["text"]
+    assert any(r["reason"].startswith("spam:gambling") for r in rec["provenance"]["removed"])

@@ -32,6 +32,7 @@ ARTICLE = (
     ("jojobet güncel giriş adresi – holiganbet, marsbahis", "gambling"),
     ("Viagra sans ordonnance, acheter cialis", "pharma"),
     ("Nice blog. We provide call girls in Delhi, escort service 24/7", "adult"),
+    ("sl\u200bot ga\u00adcor hari ini situs ju\u2060di online terpercaya", "gambling"),  # invisible characters inside words
 ])
 def test_spam_lines_in_many_languages_are_flagged(line, category):
     assert spam_category(line, S) == category
