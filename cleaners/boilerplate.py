@@ -44,11 +44,19 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
         r"deja un comentario|deja una respuesta(?: cancelar la respuesta)?|publicar un comentario",
         r"tu (?:dirección de )?correo electrónico no será publicad[oa]\.?.{0,80}",
         r"los campos obligatorios están marcados con \*?\.?",
-        r"laisser un commentaire|laisser une réponse(?: annuler la réponse)?",
+        r"laisser un commentaire(?: annuler la réponse)?|laisser une réponse(?: annuler la réponse)?",
         r"votre adresse (?:e-mail|de messagerie) ne sera pas publiée\.?.{0,80}",
         r"les champs obligatoires sont indiqués avec \*?\.?",
-        r"deixe (?:um comentário|uma resposta)",
-        r"o seu endereço de e-mail não será publicado\.?.{0,80}",
+        r"deixe (?:um comentário|uma resposta)(?: cancelar resposta)?",
+        r"o seu endereço de e-?mail não será publicado\.?.{0,80}",
+        # Italian, Dutch, Russian, German form titles
+        r"lascia un commento(?: annulla risposta)?|lascia una risposta(?: annulla risposta)?",
+        r"il tuo indirizzo (?:e-?mail )?non sarà pubblicato\.?.{0,80}",
+        r"(?:geef een reactie|laat een reactie achter)(?: reactie annuleren)?",
+        r"je e-?mailadres wordt niet gepubliceerd\.?.{0,80}",
+        r"(?:добавить|оставить|оставьте) комментарий(?: отменить ответ)?|отменить ответ",
+        r"ваш (?:адрес )?e-?mail не будет опубликован\.?.{0,80}",
+        r"kommentar verfassen|antworten abbrechen|cancelar resposta|annuler la réponse|annulla risposta",
         r"tinggalkan (?:balasan|komentar)(?: batalkan balasan)?",
         r"alamat email anda tidak akan dipublikasikan\.?.{0,80}",
         r"ruas yang wajib ditandai \*?\.?",
@@ -66,7 +74,9 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
     "chrome:comment_count": _rx(
         rf"{_NUM} (?:responses?|comments?|replies|repl(?:y|ies)|thoughts?|trackbacks?|pingbacks?)(?: (?:to|on|for|about) {_QUOTED})?:?",
         r"(?:comments?|responses?|replies) \(\d+\)",
-        rf"{_NUM} (?:kommentare?|antworten?|comentarios?|respuestas?|commentaires?|réponses?|comentários?|respostas?|komentar|tanggapan|yorum|bình luận)(?: (?:zu|auf|a|en|para|sur|à|untuk|pada|em) {_QUOTED})?:?",
+        rf"{_NUM} (?:kommentare?|antworten?|gedanken|comentarios?|respuestas?|commentaires?|réponses?|réflexions?|"
+        rf"comentários?|respostas?|commenti|risposte|reacties|reactie|комментари(?:й|я|ев)|ответ(?:а|ов)?|komentar|"
+        rf"tanggapan|yorum|bình luận)(?: (?:zu|auf|a|en|para|sobre|sur|à|su|op|к записи|на|untuk|pada|em) {_QUOTED})?:?",
         rf"{_QUOTED} (?:için|hakkında) {_NUM} (?:yorum|yanıt|cevap)",
         r"no comments(?: yet)?[:.]?",
         # the section's bare heading (over an empty JavaScript widget it is all the section says)
@@ -88,7 +98,17 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
         r"(?:tweet|share|like|print|email|e-mail|whatsapp|linkedin|facebook|twitter|reddit|pinterest|telegram)",
         r"like loading\.{0,3}", r"related(?: posts| articles| stories)?:?", r"you (?:may|might) also like:?",
         r"click to share on \w+(?: \(opens in new window\))?", r"follow us(?: on .{1,40})?!?", r"connect with us(?: on .{1,40})?",
-        r"teilen(?: mit)?:?|compartir(?: en)?:?|partager(?: sur)?:?|bagikan:?|paylaş:?|chia sẻ:?",
+        r"(?:teilen(?: mit)?|compartir(?: en)?(?: \w+)?|partager(?: sur)?|compartilhe(?: isso)?|condividi(?: questo)?|"
+        r"delen|поделиться|bagikan|paylaş|chia sẻ)\s*:?",
+        # Jetpack's "Like Loading…" and Blogger's share row, in the languages above
+        r"(?:gefällt mir wird geladen|j'aime chargement|me gusta cargando|curtir carregando|mi piace caricamento|"
+        r"vind ik leuk laden|нравится загрузка|suka memuat)\s*(?:\.{0,3}|…)",
+        r"(?:email this\s*)?blogthis!.{0,160}", r"share to (?:twitter|x|facebook|pinterest)(?:\s*share to \w+)*",
+        # "Related posts" headings
+        r"ähnliche beiträge|verwandte beiträge|articles similaires|articles liés|entradas relacionadas|"
+        r"publicaciones relacionadas|artículos relacionados|relacionad[oa]s?|posts relacionados|artigos relacionados|"
+        r"articoli correlati|post correlati|gerelateerd|gerelateerde berichten|похожие записи|похожие статьи|"
+        r"artikel terkait|pos terkait|ilgili yazılar|bài viết liên quan",
     ),
     "chrome:newsletter": _rx(
         r"(?:sign[- ]?up|subscribe|register)(?: (?:now|today|here))?(?: (?:to|for))? (?:(?:our|the|my) )?"
@@ -127,6 +147,13 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
     ),
     "chrome:navigation": _rx(
         r"(?:«|←|<)?\s*(?:previous|older|newer|next) (?:post|entry|article)s?\s*(?:»|→|>)?(?::.{1,150})?",
+        r"newer posts?\s*older posts?(?:\s*home)?",  # Blogger's row on one line
+        # the same in German, French, Spanish, Portuguese, Italian, Dutch, Russian, Indonesian (Blogger, WordPress)
+        r"(?:«|←|<)?\s*(?:vorheriger beitrag|nächster beitrag|neuerer post|älterer post|startseite|article précédent|"
+        r"article suivant|entrada anterior|entrada siguiente|siguiente entrada|entrada más reciente|entrada antigua|"
+        r"página principal|postagem mais recente|postagem mais antiga|página inicial|post precedente|post successivo|"
+        r"articolo precedente|articolo successivo|vorig bericht|volgend bericht|vorige bericht|предыдущая запись|"
+        r"следующая запись|pos sebelumnya|pos berikutnya|artikel sebelumnya|artikel selanjutnya)\s*(?:»|→|>)?(?::.{1,150})?",
         r"(?:read more|continue reading|weiterlesen|leer más|lire la suite|baca selengkapnya|devamını oku)\s*(?:»|…|\.\.\.|→)?",
         r"skip to (?:main )?content|back to (?:the )?top|top of page|home » .{1,100}",
         r"(?:read on|full story|more|see more|view more)\s*(?:»|>>|>|…|→)", r"(?:read|view) (?:the )?full (?:story|article)",

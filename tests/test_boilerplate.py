@@ -32,6 +32,25 @@ from tests.conftest import ARTICLE_TEXT, reasons
     ("Share this:", "chrome:share"),
     ("Like this:", "chrome:share"),
     ("Continue reading →", "chrome:navigation"),
+    # WordPress, Jetpack and Blogger strings as other languages print them
+    ("3 Gedanken zu „Der Winter kommt“", "chrome:comment_count"),
+    ("2 réflexions sur « Le pain au levain »", "chrome:comment_count"),
+    ("2 comentários sobre “Receita de pão”", "chrome:comment_count"),
+    ("5 комментариев к записи «Зима»", "chrome:comment_count"),
+    ("Comments", "chrome:comment_count"),  # the section's bare heading
+    ("Laisser un commentaire Annuler la réponse", "chrome:comment_form"),
+    ("Deixe um comentário Cancelar resposta", "chrome:comment_form"),
+    ("Lascia un commento Annulla risposta", "chrome:comment_form"),
+    ("Добавить комментарий Отменить ответ", "chrome:comment_form"),
+    ("Partager :", "chrome:share"),
+    ("Compartilhe isso:", "chrome:share"),
+    ("Gefällt mir Wird geladen …", "chrome:share"),
+    ("Email ThisBlogThis!Share to XShare to FacebookShare to Pinterest", "chrome:share"),
+    ("Ähnliche Beiträge", "chrome:share"),
+    ("Artikel Terkait", "chrome:share"),
+    ("← Pos Sebelumnya", "chrome:navigation"),
+    ("Newer Post Older Post Home", "chrome:navigation"),
+    ("Postagem mais antiga", "chrome:navigation"),
 ])
 def test_chrome_lines_in_several_phrasings_and_languages(line, reason):
     assert chrome_reason(line) == reason
@@ -43,6 +62,9 @@ def test_chrome_lines_in_several_phrasings_and_languages(line, reason):
     "Government response and ongoing investigations",
     "A divided house",
     "He replied to every letter he received.",
+    "Related studies show the effect is real.",
+    "Relacionado con el tema, el ministro dijo que no habrá cambios.",
+    "Comments from readers poured in after the broadcast.",
 ])
 def test_sentences_that_quote_chrome_are_not_chrome(line):
     assert chrome_reason(line) is None
