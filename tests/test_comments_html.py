@@ -13,6 +13,7 @@ from trafilatura import bare_extraction
 from cleaners.boilerplate import chrome_reason
 from cleaners.comments import comment_id
 from cleaners.comments_html import extract_html_comments
+from tests.conftest import RUN, html_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 
@@ -752,3 +753,12 @@ def test_the_verb_after_a_commenters_name_is_not_part_of_it(header, author):
     from cleaners.comments_html.bylines import _clean_author, _namelike
 
     assert _clean_author(header) == author and _namelike(author)
+
+
+def test_an_articles_discussion_section_stays_in_the_article(cleaner):
+    # a study's "Discussion" with dated paragraphs: no comment markup, no count, no authors
+    html = (FIXTURES / "honest_discussion_section.html").read_text(encoding="utf-8")
+    kind, rec = cleaner.record(html_page(html), RUN)
+    assert kind == "article" and rec["comments"] == []
+    assert "On March 2, 2018 the first major flood tested the system" in rec["text"]
+    assert "After October 3, 2019 the council adopted the door-to-door scheme" in rec["text"]

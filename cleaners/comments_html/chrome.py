@@ -70,8 +70,16 @@ def _is_body_line(line: str) -> bool:
     return sum(ch.isalpha() for ch in line) >= 2 and not chrome_line_reason(line) and not parse_date(line)
 
 
+_BARE_DISCUSSION = re.compile(r"discussion\s*:?", re.IGNORECASE)
+
+
 def _comment_heading(el) -> bool:
     if el.tag not in ("h2", "h3", "h4", "h5", "h6"):
         return False
     marks = f"{el.get('id') or ''} {el.get('class') or ''}".lower()
-    return "comment" in marks or chrome_line_reason(" ".join(render_lines(el))) == "chrome:comment_count"
+    if "comment" in marks:
+        return True
+    text = " ".join(render_lines(el))
+    # a bare "Discussion" heads a part of many articles (a study's discussion of its results): with
+    # no count and no comment markup it names no comment section
+    return chrome_line_reason(text) == "chrome:comment_count" and not _BARE_DISCUSSION.fullmatch(text.strip())
