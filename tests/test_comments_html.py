@@ -29,6 +29,22 @@ class Case:
 
 
 CASES = [
+    # a news site's thread: a recommendation count alone on its line in every comment
+    Case(
+        "news_votes",
+        [
+            ("Margaret Ellis", "2020-03-02T10:00:00Z", None, "I cross that bridge every morning and the cracks have been "
+             "visible from the towpath for at least three years now."),
+            ("Ed Harper", "2020-03-02T10:01:00Z", 0, "Thanks Margaret, the engineers told us the same thing at the public "
+             "meeting last week."),
+            ("Tom B", "2020-03-03T10:02:00Z", None, "Fourteen months seems optimistic for masonry work in a river that "
+             "floods every February."),
+            ("Sandra Okafor", "2020-03-04T10:03:00Z", 2, "Will the temporary footbridge be wide enough for cargo bikes and "
+             "pushchairs side by side?"),
+        ],
+        ["The old bridge over the Lune was closed last spring", "Work will start in September"],
+        ["Report"],
+    ),
     # WordPress Twenty Twenty: the comment body's class is "comment-content entry-content", the
     # theme's article class too; it is no article
     Case(

@@ -71,6 +71,14 @@ def _text_nodes(thread: _Thread, item) -> list:
     return []
 
 
+# a vote or recommendation count alone on its line (news sites, Reddit-like and wpDiscuz threads)
+_COUNTER = re.compile(r"[+−-]?\d{1,6}(?:\s*(?:points?|votes?|likes?|recommendations?))?")
+
+
+def _counter(line: str) -> str | None:
+    return "chrome:comment_action" if _COUNTER.fullmatch(line.strip()) else None
+
+
 def _split_chrome(lines: list[str]) -> tuple[list[str], list[Removal]]:
     """Drop whole-line comment chrome from a comment's own lines. Only the shared chrome patterns
     apply here: a reader may well write a line that the section-level patterns would take."""
@@ -78,7 +86,7 @@ def _split_chrome(lines: list[str]) -> tuple[list[str], list[Removal]]:
     for line in lines:
         if not _has_words(line):
             continue  # a separator left between links: '|', '·', '—'
-        reason = chrome_reason(line) or _button_row(line) or _says_line(line)
+        reason = chrome_reason(line) or _button_row(line) or _says_line(line) or _counter(line)
         if reason in _COMMENT_CHROME:
             removals.append(Removal.of(STEP, reason, line))
         else:
