@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from ..dates import find_date
+from ..dates import find_date, parse_date
 from .bylines import (
     _BY_LEAD, _NUMBERING, _any_date, _author_after, _byline_author, _clean_author, _date_in, _dateish, _iso_attr,
     _namelike, _read_byline,
@@ -56,6 +56,19 @@ def _published(nodes: list) -> str | None:
     for node in nodes:
         iso = _visible_date(node)
         if iso:
+            return iso
+    for node in nodes:  # "2 days ago" shown, the date in a tooltip (wpDiscuz, Disqus, Commento)
+        iso = _title_date(node)
+        if iso:
+            return iso
+    return None
+
+
+def _title_date(node) -> str | None:
+    """A date that an element's title attribute holds and nothing else (a tooltip)."""
+    for el in node.iter():
+        title = el.get("title") if isinstance(el.tag, str) else None
+        if title and (iso := parse_date(title)):
             return iso
     return None
 
