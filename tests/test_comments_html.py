@@ -29,6 +29,23 @@ class Case:
 
 
 CASES = [
+    # a theme with the Typepad profile's containers (#comments, div.comment) and a "comment-footer"
+    # that holds the Reply row: author and date are up front, as in most themes
+    Case(
+        "footer_reply_row",
+        [
+            ("Margaret Ellis", "2020-03-02", None, "I cross that bridge every morning and the cracks have been "
+             "visible from the towpath for at least three years now."),
+            ("Ed Harper", "2020-03-02", 0, "Thanks Margaret, the engineers told us the same thing at the public "
+             "meeting last week."),
+            ("Tom B", "2020-03-03", None, "Fourteen months seems optimistic for masonry work in a river that "
+             "floods every February."),
+            ("Sandra Okafor", "2020-03-04", 2, "Will the temporary footbridge be wide enough for cargo bikes and "
+             "pushchairs side by side?"),
+        ],
+        ["The old bridge over the Lune was closed last spring", "Work will start in September"],
+        ["Reply"],
+    ),
     # wpDiscuz (a WordPress comments plugin): "2 years ago" shown, the date in the title attribute,
     # vote counts between the lines
     Case(

@@ -50,6 +50,7 @@ _TEXT_LIKE = etree.XPath(
 )
 _ITEM_TEXT = (*_WP_TEXT, _TEXT_LIKE, _xp("."))  # "." last: the item minus its head and chrome
 _FOOTER = _desc("comment-footer", "posted", "comments-post")
+_HEAD_MARKUP = ".//*[" + _cls("comment-author", "comment-meta", "comment-metadata", "comment-date", "vcard") + "]"
 _AUTHOR_LIKE = (
     ".//*[(self::cite or @itemprop='author' or contains(@class, 'author') or contains(@class, 'user') or "
     "contains(@class, 'commenter') or contains(@class, '-name') or " + _cls("fn", "name") + ") and "
@@ -102,9 +103,10 @@ PROFILES: tuple[Profile, ...] = (
         text=_xps(_desc("comment__content")),
         subject=_xp(_desc("comment__content", after="/*[self::h3 or self::h2]")),
     ),
-    Profile(  # the author and date come AFTER the text, in "Posted by: NAME | DATE"
+    Profile(  # the author and date come AFTER the text, in "Posted by: NAME | DATE"; a theme whose
+        # comments name their author and date up front (and call the Reply row a footer) is not Typepad
         "typepad", _page_query(f"//*[{_COMMENTS_ID}{_cls('comments-content', 'comments')}]"),
-        _xp(_desc("comment", "comments-body", tag="div", after=f"[{_FOOTER}]")),
+        _xp(_desc("comment", "comments-body", tag="div", after=f"[{_FOOTER}][not({_HEAD_MARKUP})]")),
         text=_xps(_desc("comment-content"), "."), footer=_xp(_FOOTER),
     ),
 )
