@@ -29,6 +29,38 @@ class Case:
 
 
 CASES = [
+    # no comment markup: a "Comments" heading, then one <div> whose children are the dated comments
+    Case(
+        "heading_then_divlist",
+        [
+            ("Margaret Ellis", "2020-03-02", None, "I cross that bridge every morning and the cracks have been "
+             "visible from the towpath for at least three years now."),
+            ("Ed Harper", "2020-03-02", None, "Thanks Margaret, the engineers told us the same thing at the public "
+             "meeting last week."),
+            ("Tom B", "2020-03-03", None, "Fourteen months seems optimistic for masonry work in a river that "
+             "floods every February."),
+            ("Sandra Okafor", "2020-03-04", None, "Will the temporary footbridge be wide enough for cargo bikes and "
+             "pushchairs side by side?"),
+        ],
+        ["The old bridge over the Lune was closed last spring", "Work will start in September"],
+        [],
+    ),
+    # no comment markup: the "Comments" heading alone in its own <div>, the comments after that
+    Case(
+        "heading_wrapped_direct",
+        [
+            ("Margaret Ellis", "2020-03-02", None, "I cross that bridge every morning and the cracks have been "
+             "visible from the towpath for at least three years now."),
+            ("Ed Harper", "2020-03-02", None, "Thanks Margaret, the engineers told us the same thing at the public "
+             "meeting last week."),
+            ("Tom B", "2020-03-03", None, "Fourteen months seems optimistic for masonry work in a river that "
+             "floods every February."),
+            ("Sandra Okafor", "2020-03-04", None, "Will the temporary footbridge be wide enough for cargo bikes and "
+             "pushchairs side by side?"),
+        ],
+        ["The old bridge over the Lune was closed last spring", "Work will start in September"],
+        [],
+    ),
     # a theme with the Typepad profile's containers (#comments, div.comment) and a "comment-footer"
     # that holds the Reply row: author and date are up front, as in most themes
     Case(

@@ -102,22 +102,50 @@ def _heading_sections(tree, page: _Page, sections: list[_Section]) -> None:
     for heading in list(tree.getroottree().iter("h2", "h3", "h4")):  # the page's, as //h2 | //h3 | //h4
         if not _comment_heading(heading) or _overlaps(heading, [s.element for s in sections]):
             continue
-        run = _run_after(heading)
+        anchor = _heading_box(heading)
+        run = _run_after(anchor, int(heading.tag[1]))
         blocks = _repeated(run)
-        if not blocks or any(_holds_article(el) for el in run[:run.index(blocks[-1]) + 1]):
+        if not blocks:
+            if section := _section_in_wrapper(anchor, run, page):
+                sections.append(section)
+            continue
+        if any(_holds_article(el) for el in run[:run.index(blocks[-1]) + 1]):
             continue
         chosen = set(blocks)
         tops = _joined(_item_groups(run, lambda el: el in chosen))
-        kids = [kid for kid in heading.getparent() if isinstance(kid.tag, str)]
-        container = _wrap(kids[kids.index(heading):kids.index(tops[-1]) + 1])
+        kids = [kid for kid in anchor.getparent() if isinstance(kid.tag, str)]
+        container = _wrap(kids[kids.index(anchor):kids.index(tops[-1]) + 1])
         sections.append(_read_items(MARKED, container, _with_replies(tops, _sibling_sig(blocks[0])), page))
 
 
-def _run_after(heading) -> list:
-    """The siblings after a heading, up to the next heading of its level or above."""
-    level = int(heading.tag[1])
+def _heading_box(heading):
+    """The heading, or the element that holds it alone (<div class="title"><h3>Comments</h3></div>):
+    the comments follow that one."""
+    parent = heading.getparent()
+    alone = parent is not None and parent.tag in ("div", "header", "section") and \
+        [kid for kid in parent if isinstance(kid.tag, str)] == [heading] and not (parent.text or "").strip()
+    return parent if alone and parent.getnext() is not None else heading
+
+
+def _section_in_wrapper(anchor, run: list, page: _Page) -> _Section | None:
+    """A comment heading followed by one wrapper (<ul>, <ol>, <div>) whose children are the comments."""
+    wrapper = run[0] if run else None
+    if wrapper is None or _holds_article(wrapper):
+        return None
+    blocks = _repeated([kid for kid in wrapper if isinstance(kid.tag, str)])
+    if not blocks:
+        return None
+    box, items = _block_thread(wrapper, blocks)
+    if box is wrapper:  # the wrapper holds nothing else: the heading goes with it
+        kids = [kid for kid in anchor.getparent() if isinstance(kid.tag, str)]
+        box = _wrap(kids[kids.index(anchor):kids.index(wrapper) + 1])
+    return _read_items(MARKED, box, items, page)
+
+
+def _run_after(anchor, level: int) -> list:
+    """The siblings after a heading (or the box holding it), up to the next heading of its level or above."""
     run = []
-    for sibling in heading.itersiblings():
+    for sibling in anchor.itersiblings():
         if not isinstance(sibling.tag, str):
             continue
         if re.fullmatch(r"h[1-6]", sibling.tag) and int(sibling.tag[1]) <= level:
