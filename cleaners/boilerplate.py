@@ -110,6 +110,23 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
         r"articoli correlati|post correlati|gerelateerd|gerelateerde berichten|похожие записи|похожие статьи|"
         r"artikel terkait|pos terkait|ilgili yazılar|bài viết liên quan",
     ),
+    # cookie and consent banners, captured above or below the article
+    "chrome:cookie": _rx(
+        r"(?:we use cookies|we and our partners use cookies|this (?:web)?site uses cookies|our (?:web)?site uses cookies|"
+        r"by (?:continuing to )?(?:use|using|browse|browsing) (?:this|our) (?:web)?site,? you (?:agree|accept|consent)|"
+        r"diese (?:web)?seite verwendet cookies|diese website verwendet cookies|wir verwenden cookies|ce site utilise des cookies|nous utilisons des cookies|"
+        r"este sitio(?: web)? utiliza cookies|utilizamos cookies|este site utiliza cookies|usamos cookies|"
+        r"questo sito utilizza (?:i )?cookie|situs ini menggunakan cookie|bu (?:web )?site(?:miz)? çerez)\b"
+        # ... and says what a banner says (an article's "we use cookies sparingly, the minister said" is no banner)
+        r"(?=.{0,400}?(?:experience|consent|accept|agree|privacy|policy|learn more|more info|settings|personali[sz]|"
+        r"analy[sz]|advertis|erfahrung|zustimm|akzept|datenschutz|expérience|confidentialité|experiencia|acept|"
+        r"consentimiento|privacidad|esperienza|accett|pengalaman|setuju|deneyim|kabul|ok\b)).{0,400}",
+        # the banner's buttons, alone or in a row
+        r"(?:(?:accept|allow|reject|decline) (?:all )?cookies|cookie (?:settings|preferences|policy)|manage cookies|"
+        r"accept(?: all)?|reject all|got it!?|i agree|(?:alle )?cookies akzeptieren|accepter (?:les |tous les )?cookies|"
+        r"aceptar (?:todas las )?cookies|akzeptieren|accepter|aceptar|aceitar|accetta)"
+        r"(?:\s+(?:accept(?: all)?|reject(?: all)?|ok|got it!?|akzeptieren|accepter|aceptar))*",
+    ),
     "chrome:newsletter": _rx(
         r"(?:sign[- ]?up|subscribe|register)(?: (?:now|today|here))?(?: (?:to|for))? (?:(?:our|the|my) )?"
         r"(?:free )?(?:newsletter|e-?mail updates|updates|mailing list|daily digest)\b.{0,60}",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .boilerplate import chrome_reason
 from .dates import find_date
 from .document import Draft
 from .normalize import collapse_spaces, comparable, fix_text
@@ -25,6 +26,12 @@ _DATE_LABEL = re.compile(
 _FOOTER_START = re.compile(r"(?:posted|written|published|submitted) (?:by|on)\b", re.IGNORECASE)
 _UPDATED = re.compile(r"\b(?:(?:last )?updated|last modified|aktualisiert|actualizado|mis à jour|diperbarui|güncellendi)\b", re.I)
 _DANGLING = re.compile(r"\s+(?:at|on|am|um|el|le|em|pada|,|\||-)$", re.IGNORECASE)
+# What a byline may carry beside the name and the date: a reading time, a time of day, a category
+_READ_TIME = re.compile(r"\s*[|•·,–—-]?\s*\d+\s*(?:min(?:ute)?s?\.?)\s*(?:read|de lecture|de lectura|lesezeit)?\s*$",
+                        re.IGNORECASE)
+_TIME_OF_DAY = re.compile(r"\s+(?:at|um|à|a las|alle|om|pukul)\s+\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?\s*$", re.IGNORECASE)
+_IN_CATEGORY = re.compile(r"\s+in\s+[A-Z][\w&' -]{0,40}$")  # "by Jane Doe in News"
+_ROLE = re.compile(r"[A-Z][^\d.!?;:,]{1,40}")  # "Staff Writer", "Associated Press", "Reuters" after the name
 # Particles that may stand lowercase inside a name ("Abu Alaa al-Wala'i", "Ludwig van Beethoven").
 _NAME_PARTICLES = {"al", "el", "bin", "ibn", "de", "da", "di", "del", "der", "van", "von", "la", "le", "du", "and", "&"}
 
@@ -43,6 +50,12 @@ def _looks_like_name(name: str) -> bool:
     return words[0][0].isupper() and lower_ok and len(capitalised) * 2 >= len(words)
 
 
+def _is_role(text: str) -> bool:
+    """A writer's role or agency after the name, in title case: 'Staff Writer', 'Associated Press'."""
+    words = text.split()
+    return bool(_ROLE.fullmatch(text)) and len(words) <= 4 and all(w[0].isupper() or w in ("of", "for", "at") for w in words)
+
+
 def parse_byline(line: str) -> tuple[str | None, str | None] | None:
     """(author, ISO date) from a byline/dateline such as 'By Jane Doe', '18.11.2021 Author: Viktor Mikhin',
     'Posted on March 3, 2021 by admin'; None when the line says something else."""
@@ -56,19 +69,22 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
         published = None if _UPDATED.search(text) else iso  # "last updated" is not the publication date
         text = collapse_spaces(text[:start] + " " + text[end:]).strip(" |,-–—·•")
         text = _DATE_LABEL.sub("", text, count=1).strip(" |,-–—·•") if _DATE_LABEL.match(text) else text
+        text = _READ_TIME.sub("", text).strip(" |,-–—·•:")
         if not text or _UPDATED.fullmatch(text):
             return None, published
         text = _DANGLING.sub("", text)  # "Posted by NAME at" once the date is gone
+    text = _TIME_OF_DAY.sub("", _READ_TIME.sub("", text)).strip(" |,-–—·•")  # "Posted by NAME at 8:42 PM"
     match = _BYLINE.fullmatch(text)
     if not match:
         return None
-    name = match.group("name").strip()
+    name = _UPDATED.split(match.group("name"))[0].strip()  # "By Jane Doe Updated March 3"
+    name = _IN_CATEGORY.sub("", name) if not _looks_like_name(name) else name
     rest = match.group("rest")
     if rest and not (published is None and find_date(rest)):
-        if rest.strip():
+        if rest.strip() and not _is_role(rest.strip()):
             return None
-    if published is None and rest:
-        published = find_date(rest)[0]
+    if published is None and rest and (in_rest := find_date(rest)):
+        published = in_rest[0]
     if _looks_like_name(name):
         return name, published
     # Beside a date, "by admin" is a user name, whatever its case.
@@ -121,6 +137,8 @@ class ExtractTextHead:
                 draft.title = line
                 draft.remove(STEP, "metadata:title", line)
                 drop.add(i)
+            elif chrome_reason(line):
+                continue  # a cookie banner or a menu above the title: the boilerplate step removes it
             else:
                 break  # the body has begun
         drop |= self._footer_bylines(draft)

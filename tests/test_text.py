@@ -15,6 +15,16 @@ from tests.conftest import ARTICLE_TEXT, reasons
     ("Last updated March 4, 2021", (None, None)),
     ("Posted on: 07-20-2012 Posted by: Bob Walsh", ("Bob Walsh", "2012-07-20")),  # US order when day-first cannot be
     ("By Ana Lima | 05/06/2021", ("Ana Lima", "2021-06-05")),  # ambiguous: day first
+    ("By Jane Smith | March 15, 2022 | 4 min read", ("Jane Smith", "2022-03-15")),  # a reading time
+    ("March 3, 2021 · 5 min read", (None, "2021-03-03")),
+    ("By Jane Doe, Staff Writer", ("Jane Doe", None)),  # a role or an agency after the name
+    ("By JOHN SMITH, Associated Press", ("JOHN SMITH", None)),
+    ("By Jane Doe | Reuters", ("Jane Doe", None)),
+    ("Posted on 2021-03-03 by Jane Doe in News", ("Jane Doe", "2021-03-03")),  # a category after the name
+    ("By Jane Doe Updated March 3, 2021", ("Jane Doe", None)),
+    ("Posted by Eleanor at 8:42 PM", ("Eleanor", None)),  # Blogger's footer: a time, no date
+    ("15/03/2022 - 10:32", (None, "2022-03-15")),
+    ("Last updated: March 3, 2021", (None, None)),
 ])
 def test_bylines_and_datelines(line, expected):
     assert parse_byline(line) == expected
@@ -24,6 +34,8 @@ def test_bylines_and_datelines(line, expected):
     "By the way, I think the council is wrong.",
     "Iraq Update: Update on the attacks in Iraq",
     "By 2030 the city wants to plant a million trees along its rivers and roads.",
+    "By Monday, the council will decide whether to act",
+    "By Jane Doe, who has covered the city for years.",
 ])
 def test_sentences_are_not_bylines(line):
     assert parse_byline(line) is None
@@ -172,3 +184,14 @@ def test_long_lines_are_collapsed_but_only_paragraphs_are_remembered():
     assert short.cache_info().misses == short_misses + 1  # the short one only
     assert long.cache_info().misses == long_misses + 1  # the paragraph, once; never the minified line
     assert long.cache_info().maxsize * CACHED_LONG_LINE_CHARS <= 1_000_000  # a bounded memory
+
+
+def test_a_cookie_banner_above_the_title_does_not_hide_title_and_byline(clean_text):
+    page = ("This website uses cookies to improve your experience. We'll assume you're ok with this, but you can "
+            "opt-out if you wish. Accept Read More\nCookie settings ACCEPT\n\nFive ways to make your coffee better\n"
+            "By Hannah Cole | May 2, 2023\n\n" + ARTICLE_TEXT)
+    kind, rec = clean_text(page)
+    assert kind == "article"
+    assert (rec["title"], rec["author"], rec["published"]) == ("Five ways to make your coffee better", "Hannah Cole", "2023-05-02")
+    assert "cookies" not in rec["text"] and "ACCEPT" not in rec["text"]
+    assert {"chrome:cookie"} <= {r["reason"] for r in rec["provenance"]["removed"]}
