@@ -356,6 +356,17 @@ def test_short_english_headlines_are_not_language_outliers():
     assert removed == [] and spam_chars == 0
 
 
+def test_text_walk_reads_what_the_text_xpath_finds():
+    from cleaners.injected.tree import _TEXT, _text
+
+    html = ("<html><body>lead <div> one <script>var x</script> tail <noscript><p>not <i>x</i></p></noscript>"
+            "<p>three<b>four</b>five<!-- c --> six<?pi x?>seven</p><style>p{}</style></div> end</body></html>")
+    for path in [None, *sorted(FIXTURES.glob("*.html"))]:
+        tree = lxml.html.document_fromstring(path.read_text(encoding="utf-8") if path else html)
+        for el in tree.iter(etree.Element):
+            assert _text(el) == " ".join(" ".join(_TEXT(el)).split()), (path, el.tag)
+
+
 def test_visible_texts_read_every_element_as_the_text_xpath_does():
     from cleaners.dom import remove_keeping_tail
     from cleaners.injected.tree import VisibleTexts, _text
