@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from collections import Counter
+from collections.abc import Iterable
 from itertools import compress
 
 import yaml
@@ -155,8 +157,29 @@ def _covered(pattern: re.Pattern[str], text: str, mask: bytearray) -> int:
     return hits
 
 
-def spam_category(line: str, settings: SpamSettings) -> str | None:
-    """The spam category of `line` ('gambling', 'pharma', ...), or None for an honest line."""
+# A page whose own prose names a category this often is about it (a report on gambling addiction, a
+# drug-safety study): a short line there with one of the category's phrases is a heading of the
+# article ("No deposit bonus offers", "Weight loss pills"), not injected spam.
+TOPIC_MENTIONS = 3
+TOPIC_PROSE_WORDS = 15
+HEADING_WORDS = 8
+
+
+def page_topics(texts: Iterable[str], settings: SpamSettings) -> frozenset[str]:
+    """The categories the page's honest prose (lines of TOPIC_PROSE_WORDS words or more that are
+    no spam) names at least TOPIC_MENTIONS times."""
+    lex, counts = load_lexicon(), Counter()
+    for text in texts:
+        if len(text.split()) < TOPIC_PROSE_WORDS or not lex.may_name_spam(text) or spam_category(text, settings):
+            continue
+        for category in lex.strong:
+            counts[category] += len(lex.strong[category].findall(text)) + len(lex.weak[category].findall(text))
+    return frozenset(category for category, n in counts.items() if n >= TOPIC_MENTIONS)
+
+
+def spam_category(line: str, settings: SpamSettings, topics: frozenset[str] = frozenset()) -> str | None:
+    """The spam category of `line` ('gambling', 'pharma', ...), or None for an honest line. `topics`:
+    the page's own subjects (page_topics), whose headings are honest."""
     text = line.strip()
     if not text.isascii():
         text = _HIDING_CHARS.sub("", text)  # "sl\u200bot gacor" hides the phrase from matching
@@ -181,6 +204,8 @@ def spam_category(line: str, settings: SpamSettings) -> str | None:
         weak_hits = _covered(lex.weak[category], text, mask)
         coverage = sum(map(str.isalnum, compress(text, mask))) / letters
         if strong_hits and words <= settings.max_line_words and coverage >= needed:
+            if category in topics and strong_hits == 1 and words <= HEADING_WORDS:
+                continue  # a heading of an article about the category
             return category  # keyword stuffing: the phrases are most of the line
         if strong_hits >= 4 and strong_hits * 12 >= words:
             return category  # a long stuffed paragraph: strong phrases keep coming
@@ -216,9 +241,9 @@ class StripSpamLines:
         return draft
 
     def _strip(self, lines: list[str], draft: Draft) -> list[str]:
-        kept = []
+        kept, topics = [], page_topics(draft.lines, self.settings)
         for line in lines:
-            category = spam_category(line, self.settings)
+            category = spam_category(line, self.settings, topics)
             if category is None:
                 kept.append(line)
                 continue

@@ -1,8 +1,9 @@
+import lxml.html
 import pytest
 
 from cleaners.settings import SpamSettings
 from cleaners.spam import spam_category
-from tests.conftest import reasons
+from tests.conftest import ARTICLE_TEXT, reasons
 
 S = SpamSettings()
 ARTICLE = (
@@ -157,3 +158,26 @@ def test_fold_keeps_every_ignorecase_match_of_the_lexicons_letters_for_every_cod
         if folded != ch:
             assert word.match(ch) or not word.search(folded), hex(ord(ch))
             assert not space.match(ch) or space.fullmatch(folded), hex(ord(ch))
+
+
+def test_headings_of_an_article_about_gambling_are_kept_but_injected_lines_are_not(clean_text):
+    prose = ("Researchers followed three hundred young men for two years and found that sports betting apps and "
+             "online casino adverts made problem gambling far more common, especially among students. ")
+    page = ("Young men and gambling\n\n" + prose + "\n\nNo deposit bonus offers\n\n" + prose.replace("two", "three")
+            + "\n\nSports betting sites and young men\n\n" + prose.replace("two", "four") + "\n\n" + ARTICLE_TEXT)
+    kind, rec = clean_text(page)
+    assert kind == "article"
+    assert "No deposit bonus offers" in rec["text"] and "Sports betting sites and young men" in rec["text"]
+    # the same heading on a page about something else is injected spam
+    kind, rec = clean_text("Council budget\n\n" + ARTICLE_TEXT + "\n\nNo deposit bonus offers\n\n" + ARTICLE_TEXT)
+    assert "No deposit bonus offers" not in rec["text"]
+
+
+def test_an_articles_topic_is_told_by_its_prose_not_by_links_spliced_into_it():
+    from cleaners.injected import strip_injected_spam
+
+    para = ("<p>These are all questions I hope to answer in the next several months, and the manifesto will "
+            "take a while to write. <a href='https://pills.example/a'>viagra</a></p>")
+    tree = lxml.html.document_fromstring(f"<html><body>{para * 4}<p>Weight loss pills</p></body></html>")
+    removed, _ = strip_injected_spam(tree, S)
+    assert "Weight loss pills" in [r.text for r in removed]

@@ -9,7 +9,7 @@ from lxml import etree
 from ..document import Removal
 from ..dom import remove_keeping_tail
 from ..settings import SpamSettings
-from ..spam import load_lexicon, spam_category
+from ..spam import load_lexicon, page_topics, spam_category
 from .css import _KIND_PROPS, StyleSheets, hiding_kind
 from .languages import _STOPWORDS, _WORD, _detect
 from .lexicon import _best_hits, _strong_hits, may_match, strong_category
@@ -53,6 +53,7 @@ class _Stripper:
         self._anchor_texts: dict = {}
         self.own_sites = _own_sites(root, body)
         self._language: tuple[str | None] | None = None
+        self.topics: frozenset[str] = frozenset()  # the page's own subjects (spam.page_topics), set by strip_lines
 
     # -- bookkeeping
 
@@ -115,7 +116,7 @@ class _Stripper:
         """(category, reason suffix) of a whole line of text."""
         if not may_match(text):
             return None, ""
-        category = spam_category(text, self.settings)
+        category = spam_category(text, self.settings, self.topics)
         if category:
             return category, "line"
         category = self.outlier(text)
@@ -291,6 +292,7 @@ class _Stripper:
         # Only leaf blocks are dropped here, so no block of this list is inside a dropped one.
         blocks = list(self.body.iter(*BLOCK_TAGS))
         containers = _containers(blocks)
+        self.topics = page_topics((self._unlinked_text(el) for el in blocks if el not in containers), self.settings)
         for el in blocks:
             if el in containers:
                 self._strip_loose_text(el)
@@ -303,6 +305,15 @@ class _Stripper:
             elif text:
                 self._strip_inline(el)
                 self._strip_sentences(el)
+
+    def _unlinked_text(self, el) -> str:
+        """The block's text without its links' text: what the page itself says (links spliced into
+        its paragraphs are what injected spam looks like)."""
+        text = self.text(el)
+        for a in el.iter("a"):
+            if anchor := self._anchor_text(a):
+                text = text.replace(anchor, " ", 1)
+        return text
 
     def _strip_loose_text(self, el) -> None:
         """Text directly inside a container, between its blocks (`</p>casino siteleri<p>`)."""
@@ -355,7 +366,7 @@ class _Stripper:
         if not may_match(sentence):
             return None
         keywords_only = not sentence.rstrip().endswith((".", "!", "?", "。"))
-        category = spam_category(sentence, self.settings) if keywords_only else None
+        category = spam_category(sentence, self.settings, self.topics) if keywords_only else None
         if not category and _strong_hits(sentence) >= SENTENCE_STRONG_HITS:
             category = strong_category(sentence)
         return category or self.outlier(sentence)
