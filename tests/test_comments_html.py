@@ -29,6 +29,23 @@ class Case:
 
 
 CASES = [
+    # Drupal 7's core comment template: title, "Submitted by NAME on DATE", text, links; replies in
+    # div.indented after the comment they answer
+    Case(
+        "drupal7_core",
+        [
+            ("Margaret Ellis", "2020-03-02T10:00:00+01:00", None, "Visible cracks\nI cross that bridge every morning and "
+             "the cracks have been visible from the towpath for at least three years now."),
+            ("Ed Harper", "2020-03-02T10:01:00+01:00", 0, "Same answer\nThanks Margaret, the engineers told us the same "
+             "thing at the public meeting last week."),
+            ("Tom B", "2020-03-03T10:02:00+01:00", None, "Too optimistic\nFourteen months seems optimistic for masonry "
+             "work in a river that floods every February."),
+            ("Sandra Okafor", "2020-03-04T10:03:00+01:00", 2, "Width question\nWill the temporary footbridge be wide "
+             "enough for cargo bikes and pushchairs side by side?"),
+        ],
+        ["The old bridge over the Lune was closed last spring", "Work will start in September"],
+        ["Submitted by", "delete", "reply"],
+    ),
     # no comment markup: a "Comments" heading, then one <div> whose children are the dated comments
     Case(
         "heading_then_divlist",

@@ -95,6 +95,15 @@ PROFILES: tuple[Profile, ...] = (
         text=_xps(_desc("comment-text", after=f"/*[{_cls('content')}]"), _desc("comment-text")),
         subject=_xp(_desc("comment-text", after="/*[self::h3 or self::h2]")),
     ),
+    Profile(  # Drupal 7's core comment template (Garland, Seven and themes that keep it): the title,
+        # "Submitted by NAME on DATE" (the date also in @content), the text, the links; replies in div.indented
+        "drupal7_core", _page_query(f"//*[{_COMMENTS_ID}{_cls('comment-wrapper')}]"),
+        _xp(_desc("comment", tag="div", after=f"[./*[{_cls('submitted')}]][./*[{_cls('content')}]]")),
+        author=_xps(_desc("username")),
+        date=_xps(_desc("submitted")),
+        text=_xps(f"./*[{_cls('content')}]"),
+        subject=_xp("./*[self::h3 or self::h2]"),
+    ),
     Profile(
         "drupal_olivero", _page_query(f"//*[{_COMMENTS_ID}{_cls('comments', 'field--type-comment', 'comment-wrapper')}]"),
         _xp(_desc("comment", tag="article")),
