@@ -59,9 +59,10 @@ _TIME = (r"(?:,?\s*(?:[-–—|·@]\s*)?(?:at|um|a las|à|às|alle|om|в|pukul|s
 _YEAR_WORD = r"(?:\s*(?:г\.?|года|r\.?|roku))?"  # Russian "2 марта 2020 г.", Polish "2 marca 2020 r."
 DATE_PATTERNS = [
     re.compile(rf"{_YEAR}-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?:[T ]\d\d:\d\d(?::\d\d)?\S*)?"),
-    re.compile(rf"(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.{_YEAR}{_TIME}"),  # 18.11.2021 (day first)
+    re.compile(rf"(?i:{_WEEKDAY})(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.{_YEAR}{_TIME}"),  # 18.11.2021 (day first)
     # 18/11/2021 or 18-11-2021: day first as in most of the world; 07/20/2012 can only be month first
-    re.compile(rf"(?P<day>[0-3]?\d)(?P<sep>[/-])(?P<month>[0-3]?\d)(?P=sep){_YEAR}{_TIME}"),
+    # ("Mon, 03/02/2020 - 10:00": Drupal's default)
+    re.compile(rf"(?i:{_WEEKDAY})(?P<day>[0-3]?\d)(?P<sep>[/-])(?P<month>[0-3]?\d)(?P=sep){_YEAR}{_TIME}"),
     re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME}", re.IGNORECASE),  # Monday, March 30, 2008
     # 30 March 2008, 30 March, 2008, 2 de março de 2020, 2 марта 2020 г.
     re.compile(rf"{_WEEKDAY}{_DAY}\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}{_YEAR_WORD}{_TIME}", re.IGNORECASE),

@@ -29,6 +29,22 @@ class Case:
 
 
 CASES = [
+    # Drupal 8 (Classy): "Submitted by NAME (not verified) on Mon, 03/02/2020 - 10:00"
+    Case(
+        "drupal8_classy",
+        [
+            ("Margaret Ellis", "2020-03-02T10:00:00+00:00", None, "I cross that bridge every morning and the cracks "
+             "have been visible from the towpath for at least three years now."),
+            ("Ed Harper", "2020-03-02T10:01:00+00:00", 0, "Thanks Margaret, the engineers told us the same thing at "
+             "the public meeting last week."),
+            ("Tom B", "2020-03-03T10:02:00+00:00", None, "Fourteen months seems optimistic for masonry work in a river "
+             "that floods every February."),
+            ("Sandra Okafor", "2020-03-04T10:03:00+00:00", 2, "Will the temporary footbridge be wide enough for cargo "
+             "bikes and pushchairs side by side?"),
+        ],
+        ["The old bridge over the Lune was closed last spring", "Work will start in September"],
+        ["Submitted by", "not verified", "Delete"],
+    ),
     # Drupal 7's core comment template: title, "Submitted by NAME on DATE", text, links; replies in
     # div.indented after the comment they answer
     Case(
