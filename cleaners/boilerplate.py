@@ -200,7 +200,9 @@ _FILED_UNDER = re.compile(
     r"this (?:entry|post) was posted (?:on|in) .{1,100}? and is filed under (?P<cats>[^.]{1,200})\.?(?: (?:you can|both comments|responses|comments are) .{0,300})?",
     re.IGNORECASE,
 )
-_TAGGED = re.compile(r"(?:tagged|tags|tagged with|etiketler|schlagwörter|etiquetas|étiquettes)\s*:?\s+(?P<tags>.{1,300}?)\.?", re.IGNORECASE)
+# longest label first ("Tagged With:" is not the tag "With: a"); Blogger's "Labels:"
+_TAGGED = re.compile(r"(?:(?:tagged with|tagged|tags|etiketler|schlagwörter|schlagworte|etiquetas|étiquettes)\s*:?|"
+                     r"(?:labels|tag)\s*:)\s+(?P<tags>.{1,300}?)\.?", re.IGNORECASE)
 _CATEGORIES = re.compile(
     r"(?:categories|category|filed under|posted in|kategorien|kategorie|categorías|categoría|catégories|catégorie|kategori)"
     r"\s*:\s*(?P<cats>.{1,300}?)\.?",

@@ -80,6 +80,8 @@ def test_sentences_that_quote_chrome_are_not_chrome(line):
      "responses to this entry through the RSS 2.0 feed.", ["About us", "Blogging"], []),
     ("Categories: Startup  Success Podcast", ["Startup Success Podcast"], []),
     ("Tags: Das Racist, Kool A.D.", [], ["Das Racist", "Kool A.D"]),
+    ("Tagged With: gardening, tomatoes", [], ["gardening", "tomatoes"]),  # not the tag "With: gardening"
+    ("Labels: travel, food", [], ["travel", "food"]),  # Blogger
 ])
 def test_category_footer_becomes_categories_and_tags(line, cats, tags):
     assert category_footer(line) == (cats, tags)
