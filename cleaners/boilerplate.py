@@ -114,7 +114,8 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
     "chrome:cookie": _rx(
         r"(?:we use cookies|we and our partners use cookies|this (?:web)?site uses cookies|our (?:web)?site uses cookies|"
         r"by (?:continuing to )?(?:use|using|browse|browsing) (?:this|our) (?:web)?site,? you (?:agree|accept|consent)|"
-        r"diese (?:web)?seite verwendet cookies|diese website verwendet cookies|wir verwenden cookies|ce site utilise des cookies|nous utilisons des cookies|"
+        r"diese (?:web)?seite verwendet cookies|diese website verwendet cookies|wir verwenden cookies|"
+        r"ce site utilise des cookies|nous utilisons des cookies|"
         r"este sitio(?: web)? utiliza cookies|utilizamos cookies|este site utiliza cookies|usamos cookies|"
         r"questo sito utilizza (?:i )?cookie|situs ini menggunakan cookie|bu (?:web )?site(?:miz)? çerez)\b"
         # ... and says what a banner says (an article's "we use cookies sparingly, the minister said" is no banner)

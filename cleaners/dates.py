@@ -54,7 +54,8 @@ _WEEKDAY = (r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|\.)?"
 # a time after the date: 10:24 am, 14.32, "à 14 h 32 min"
-_TIME = (r"(?:,?\s*(?:[-–—|·@]\s*)?(?:at|um|a las|à|às|alle|om|в|pukul|saat)?\s*(?:\d{1,2}[:.]\d\d(?:[:.]\d\d)?|\d{1,2}\s?h\s?\d\d(?:\s?min)?)"
+_TIME = (r"(?:,?\s*(?:[-–—|·@]\s*)?(?:at|um|a las|à|às|alle|om|в|pukul|saat)?\s*"
+         r"(?:\d{1,2}[:.]\d\d(?:[:.]\d\d)?|\d{1,2}\s?h\s?\d\d(?:\s?min)?)"
          r"\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?")
 _YEAR_WORD = r"(?:\s*(?:г\.?|года|r\.?|roku))?"  # Russian "2 марта 2020 г.", Polish "2 marca 2020 r."
 DATE_PATTERNS = [

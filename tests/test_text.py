@@ -192,6 +192,7 @@ def test_a_cookie_banner_above_the_title_does_not_hide_title_and_byline(clean_te
             "By Hannah Cole | May 2, 2023\n\n" + ARTICLE_TEXT)
     kind, rec = clean_text(page)
     assert kind == "article"
-    assert (rec["title"], rec["author"], rec["published"]) == ("Five ways to make your coffee better", "Hannah Cole", "2023-05-02")
+    assert rec["title"] == "Five ways to make your coffee better"
+    assert (rec["author"], rec["published"]) == ("Hannah Cole", "2023-05-02")
     assert "cookies" not in rec["text"] and "ACCEPT" not in rec["text"]
     assert {"chrome:cookie"} <= {r["reason"] for r in rec["provenance"]["removed"]}
