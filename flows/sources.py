@@ -627,7 +627,7 @@ def _warc_response(rel: str, number: int, record, max_bytes: int) -> Page | Unre
     url = _str(record.rec_headers.get_header("WARC-Target-URI"))
     fetched_at = _str(record.rec_headers.get_header("WARC-Date"))
     http = record.http_headers if record.rec_type == "response" else None
-    headers = http or record.rec_headers  # a resource record's type is the WARC header's
+    headers = http if http is not None else record.rec_headers  # a resource record's type is the WARC header's
     body = _http_body(record).read(max_bytes + 1)  # as sent: compressed, if it was
     kind = (headers.get_header("Content-Type") or "").lower().strip()
 

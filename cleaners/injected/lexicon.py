@@ -42,7 +42,8 @@ def may_match(text: str) -> bool:
     folded = text.casefold()
     if not _first_words().isdisjoint(_WORDS.findall(folded)):
         return True
-    return not folded.isascii() and any(p in folded for p in _unspaced_phrases())
+    # a text with no letter of those scripts (most, even with accents or curly quotes) is done in one scan
+    return not folded.isascii() and unspaced(folded) and any(p in folded for p in _unspaced_phrases())
 
 
 @lru_cache(maxsize=1)
