@@ -17,7 +17,7 @@ from .document import Draft, Drop
 from .dom import drop_taxonomy_classes, join_source_lines
 from .injected import strip_injected_spam
 from .metadata import MarkupDates, correct_published, read_markup_dates, without_guessed_new_year
-from .normalize import fix_text
+from .normalize import HIDING_CHARS, fix_text
 from .posts import join_repeated_posts
 from .tables import strip_calendar_tables, unwrap_layout_tables
 from .settings import HtmlSettings, SpamSettings
@@ -101,17 +101,11 @@ def _flattened(content: str) -> str:
     return _BREAKS.sub("<p>", _TAG.sub(_flat_tag, "".join(kept)))  # a run of breaks is one break
 
 
-# Invisible characters with no meaning in text (zero-width space, word joiner, BOM, soft hyphen):
-# spam hides its words from matching with them ("sl\u200bot gacor"), and the text steps drop them
-# anyway. The zero-width joiners stay: emoji and Indic and Persian scripts need them.
-_HIDING_CHARS = re.compile("[\u200b\u2060\ufeff\u00ad]")
-
-
 def parse_html(content: str) -> lxml.html.HtmlElement | None:
     # lxml refuses a str that still declares its encoding; the text is decoded already.
     content = _XML_DECLARATION.sub("", content, count=1)
     if not content.isascii():
-        content = _HIDING_CHARS.sub("", content)
+        content = HIDING_CHARS.sub("", content)  # the text steps drop them anyway
     odd = _ODD_CHAR.search(content) is not None  # most pages hold none: one scan of the page, not two
     if odd:
         content = _INVALID_XML_CHARS.sub("", content)

@@ -6,16 +6,17 @@ an article about casino regulation or a pharmacology post keeps its text.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from collections import Counter
-from collections.abc import Iterable
 from itertools import compress
 
 import yaml
 
 from .document import Draft
+from .normalize import HIDING_CHARS
 from .settings import SpamSettings
 
 STEP = "spam"
@@ -32,9 +33,6 @@ ve bir bu da de ile için olan gibi daha çok ama ne ki
 và của là có không được trong cho với những một các này người khi đã
 o os as um uma e do da dos das em no na com por para não que se
 """.split())
-
-
-_HIDING_CHARS = re.compile("[\u200b\u2060\ufeff\u00ad]")  # zero-width space, word joiner, BOM, soft hyphen
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +180,7 @@ def spam_category(line: str, settings: SpamSettings, topics: frozenset[str] = fr
     the page's own subjects (page_topics), whose headings are honest."""
     text = line.strip()
     if not text.isascii():
-        text = _HIDING_CHARS.sub("", text)  # "sl\u200bot gacor" hides the phrase from matching
+        text = HIDING_CHARS.sub("", text)  # "sl\u200bot gacor" hides the phrase from matching
     lex = load_lexicon()
     if not lex.may_name_spam(text):  # first: most lines stop here
         return None
