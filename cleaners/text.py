@@ -62,6 +62,7 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
     text = collapse_spaces(line)
     if not text or len(text) > 160:
         return None
+    text = _READ_TIME.sub("", text)  # "| 4 min read" says nothing of author or date
     published = None
     found = find_date(text)
     if found:
@@ -69,11 +70,11 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
         published = None if _UPDATED.search(text) else iso  # "last updated" is not the publication date
         text = collapse_spaces(text[:start] + " " + text[end:]).strip(" |,-–—·•")
         text = _DATE_LABEL.sub("", text, count=1).strip(" |,-–—·•") if _DATE_LABEL.match(text) else text
-        text = _READ_TIME.sub("", text).strip(" |,-–—·•:")
+        text = text.strip(" |,-–—·•:")
         if not text or _UPDATED.fullmatch(text):
             return None, published
         text = _DANGLING.sub("", text)  # "Posted by NAME at" once the date is gone
-    text = _TIME_OF_DAY.sub("", _READ_TIME.sub("", text)).strip(" |,-–—·•")  # "Posted by NAME at 8:42 PM"
+    text = _TIME_OF_DAY.sub("", text).strip(" |,-–—·•")  # "Posted by NAME at 8:42 PM"
     match = _BYLINE.fullmatch(text)
     if not match:
         return None
