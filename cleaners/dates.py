@@ -115,9 +115,16 @@ def find_date(text: str) -> tuple[str, tuple[int, int]] | None:
     return best
 
 
+_AROUND_YEAR = 40  # characters on each side of a year that a date written with it can take
+
+
 def states_date(text: str, iso: str) -> bool:
-    """Whether `text` writes the date `iso` (YYYY-MM-DD) in one of the forms above. A whole page is
-    scanned: for the rare date that needs checking."""
-    if iso[:4] not in text:
-        return False
-    return any(_to_iso(match) == iso for pattern in DATE_PATTERNS for match in pattern.finditer(text))
+    """Whether `text` writes the date `iso` (YYYY-MM-DD) in one of the forms above: the patterns
+    run only around each place the year is written, not over a whole page."""
+    year, start = iso[:4], text.find(iso[:4])
+    while start != -1:
+        window = text[max(0, start - _AROUND_YEAR):start + 4 + _AROUND_YEAR]
+        if any(_to_iso(match) == iso for pattern in DATE_PATTERNS for match in pattern.finditer(window)):
+            return True
+        start = text.find(year, start + 4)
+    return False
