@@ -251,15 +251,19 @@ class StripSpamLines:
         self.settings = settings
 
     def __call__(self, draft: Draft) -> Draft:
-        topics = page_topics(draft.lines, self.settings)  # the article's, for its lines and its comments
-        draft.lines = self._strip(draft.lines, draft, topics)
-        draft.comment_block = self._strip(draft.comment_block, draft, topics)
+        article, topics = draft.lines, []  # the article's topics, read once a line needs them
+        draft.lines = self._strip(draft.lines, draft, article, topics)
+        draft.comment_block = self._strip(draft.comment_block, draft, article, topics)
         return draft
 
-    def _strip(self, lines: list[str], draft: Draft, topics: frozenset[str]) -> list[str]:
+    def _strip(self, lines: list[str], draft: Draft, article: list[str], topics: list) -> list[str]:
         kept = []
         for line in lines:
-            category = spam_category(line, self.settings, topics)
+            category = spam_category(line, self.settings)
+            if category and len(line.split()) <= HEADING_WORDS:  # a heading of an article on the topic?
+                if not topics:
+                    topics.append(page_topics(article, self.settings))
+                category = spam_category(line, self.settings, topics[0]) if category in topics[0] else category
             if category is None:
                 kept.append(line)
                 continue
