@@ -161,6 +161,9 @@ CHROME_LINES: dict[str, re.Pattern[str]] = {
         r"updated|advertisement|anzeige|publicidad|publicité|posted in|blog archive|archives?|search|home|"
         r"rss feed|subscribe to|subscribe|register now|sign in|log in|login|main)\s*:?",
         r"(?:post comments|posts|comments) \(atom\)", r"add (?:a |your )?comment", r"view all posts (?:by|in) .{1,60}",
+        # Disqus as text: its sort menu, its paging, its "Also on SITE" box, its footer
+        r"sort by (?:best|newest|oldest|top|votes)", r"load more comments", r"show more replies",
+        r"also on (?-i:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,4})", r"do not sell my (?:personal )?(?:data|information)",
         r"(?:enlarge|view) (?:photo|image|picture)s?",
     ),
     "chrome:navigation": _rx(

@@ -32,6 +32,12 @@ _HEAD = re.compile(
 _VERB_AFTER_SPACE = re.compile(rf"\s(?:{_VERBS})", re.IGNORECASE)  # every _HEAD match has one: a cheap test first
 _TYPEPAD_FOOTER = re.compile(r"posted by:?\s*(?P<author>.{1,80}?)\s*\|\s*(?P<date>.{6,60})", re.IGNORECASE)
 _THREAD_END = {"chrome:comments_closed", "chrome:comment_form"}
+# Disqus as text capture keeps it: "Name • 3 years ago", a reply "Name → Other Name • 3 years ago"
+_AGO_HEAD = re.compile(
+    r"(?P<author>[^•·→\s][^•·→]{0,59}?)\s*(?:→\s*(?P<to>[^•·→]{1,60}?)\s*)?[•·]\s*(?:edited\s+)?"
+    r"(?:(?:\d+|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago|yesterday|just now)",
+    re.IGNORECASE,
+)
 # "The minister said:", "A spokesman for the union wrote:": prose introducing a quote. A commenter
 # signs with a name or a nickname, not with a noun phrase (names such as "An" or "My" are left alone).
 _NOUN_PHRASE = re.compile(r"(?:the|a|this|that|these|those|our|his|her|their|its|your)\s", re.IGNORECASE)
@@ -40,10 +46,16 @@ _NOUN_PHRASE = re.compile(r"(?:the|a|this|that|these|those|our|his|her|their|its
 # a page's lines are asked about more than once (where the thread starts, then each of its lines);
 # a head is at most 140 characters collapsed, so longer lines are not remembered
 @cache_short(maxsize=16_384, max_chars=CACHED_CHROME_LINE_CHARS)
-def parse_head(line: str) -> tuple[str, str | None, bool] | None:
-    """(author, ISO date or None, numbered) when `line` opens a comment, else None."""
+def parse_head(line: str) -> tuple[str, str | None, bool, str | None] | None:
+    """(author, ISO date or None, numbered, name of the commenter answered or None) when `line`
+    opens a comment, else None."""
     text = collapse_spaces(line)
-    if not text or len(text) > 140 or not _VERB_AFTER_SPACE.search(text):
+    if not text or len(text) > 140:
+        return None
+    if ("•" in text or "·" in text) and (ago := _AGO_HEAD.fullmatch(text)):
+        author, to = ago.group("author").strip(), ago.group("to")
+        return (author, None, False, to.strip() if to else None) if _signs(author) else None
+    if not _VERB_AFTER_SPACE.search(text):
         return None
     match = _HEAD.fullmatch(text)
     if not match:
@@ -53,14 +65,18 @@ def parse_head(line: str) -> tuple[str, str | None, bool] | None:
     published = parse_date(date_text) if date_text else None
     if date_text and published is None:
         return None  # trailing words that are not a date: a sentence, not a comment head
-    if not author or len(author.split()) > 6 or (author[-1] in ".!?;," and not ends_in_initial(author)):
-        return None
-    if _NOUN_PHRASE.match(author):
+    if not author or not _signs(author):
         return None
     numbered = match.group("num") is not None
     if not (numbered or published or match.group("end")):
         return None  # a bare "G9 said" introduces a quote in prose; a comment head says "said:" or "said..."
-    return author, published, numbered
+    return author, published, numbered, None
+
+
+def _signs(author: str) -> bool:
+    """A name a commenter signs with: a few words, no sentence end, no noun phrase."""
+    return 0 < len(author.split()) <= 6 and (author[-1] not in ".!?;," or ends_in_initial(author)) \
+        and not _NOUN_PHRASE.match(author)
 
 
 def _thread_start(lines: list[str]) -> int | None:
@@ -69,7 +85,7 @@ def _thread_start(lines: list[str]) -> int | None:
     for i, line in enumerate(lines[:max(heads, default=0)]):  # a count line opens a thread: heads follow it
         if chrome_reason(line) == "chrome:comment_count":
             return i
-    numbered = [i for i in heads if (parse_head(lines[i]) or ("", None, False))[2]]
+    numbered = [i for i in heads if (parse_head(lines[i]) or ("", None, False, None))[2]]
     if numbered:
         return numbered[0]
     if len(heads) >= 2:
@@ -142,6 +158,7 @@ class SplitTextComments:
                 if current is None and text_lines:  # lines nobody signed: audited, not silently lost
                     draft.remove(STEP, "comment:unattributed", "\n".join(text_lines))
                 current, text_lines = Comment(author=head[0], text="", published=head[1], byline=line.strip()), []
+                current.parent = _answered(comments, head[3])
             elif footer:  # Typepad: the footer closes the comment written above it
                 current = Comment(author=footer.group("author"), text="", published=parse_date(footer.group("date")),
                                   byline=line.strip())
@@ -159,6 +176,15 @@ class SplitTextComments:
             draft.remove(STEP, "comment:unattributed", "\n".join(text_lines))
         close()
         return comments, []
+
+
+def _answered(comments: list[Comment], name: str | None) -> str | None:
+    """Id of the latest comment by `name` (the one a reply "Name → Other Name" answers), or None."""
+    for earlier in reversed(comments if name else []):
+        if earlier.author == name:
+            earlier.id = earlier.id or comment_id(earlier.author, earlier.text)
+            return earlier.id
+    return None
 
 
 def _is_last_text(thread: list[str], pos: int) -> bool:

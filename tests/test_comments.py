@@ -113,3 +113,22 @@ def test_a_survey_quoting_respondents_keeps_its_body(clean_text):
     kind, rec = clean_text("A Title\n\n" + ARTICLE_TEXT + "\n" + quotes)
     assert rec["comments"] == []
     assert rec["text"].count("first day at school") == 4
+
+
+def test_a_disqus_thread_in_a_text_capture_becomes_records_with_reply_parents(clean_text):
+    page = (ARTICLE_TEXT + "\n\nAlso on Example News\n\n12 Comments\nSort by Best\n\n"
+            "John Smith • 3 years ago\nTheir cinnamon rolls are even better than the bread. Well deserved!\n"
+            "Reply • Share ›\n\nAnna K • a year ago\nI went on Saturday and the queue was crazy, but worth it.\n"
+            "Reply • Share ›\n\n    Mark → Anna K • 3 years ago\n    Same, I waited forty minutes!\n    Reply • Share ›\n\n"
+            "Load more comments\nDo Not Sell My Data\n")
+    kind, rec = clean_text(page)
+    assert kind == "article"
+    comments = rec["comments"]
+    assert [(c["author"], c["text"]) for c in comments] == [
+        ("John Smith", "Their cinnamon rolls are even better than the bread. Well deserved!"),
+        ("Anna K", "I went on Saturday and the queue was crazy, but worth it."),
+        ("Mark", "Same, I waited forty minutes!"),
+    ]
+    assert comments[2]["parent"] == comments[1]["id"] and comments[0]["parent"] is None
+    for chrome in ("Also on Example News", "Sort by Best", "Load more comments", "Do Not Sell My Data", "3 years ago"):
+        assert chrome not in rec["text"]
