@@ -33,6 +33,8 @@ ARTICLE = (
     ("jojobet güncel giriş adresi – holiganbet, marsbahis", "gambling"),
     ("Viagra sans ordonnance, acheter cialis", "pharma"),
     ("Nice blog. We provide call girls in Delhi, escort service 24/7", "adult"),
+    ("成人视频 在线av 国产自拍 色情网站 免费观看", "adult"),
+    ("xvideos xhamster redtube youporn", "adult"),  # a bare list of porn brands
     ("sl\u200bot ga\u00adcor hari ini situs ju\u2060di online terpercaya", "gambling"),  # invisible characters inside words
 ])
 def test_spam_lines_in_many_languages_are_flagged(line, category):
