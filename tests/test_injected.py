@@ -86,12 +86,14 @@ def test_spam_anchors_go_and_their_paragraphs_stay():
     assert "Replica Watches" not in text  # a spam comment author
     for paragraph in EN:
         assert paragraph in text
-    assert "Great post, thanks for sharing" in text  # the comment text is for the comment step to judge
+    # a comment signed with a spam site and phrase is spam, its generic praise with it
+    assert "Great post, thanks for sharing" not in text
     assert "Mary Jones" in text and "school run" in text
-    assert spam_reasons(removed)[:3] == ["spam:gambling_anchor", "spam:pharma_anchor", "spam:counterfeit_anchor"]
-    assert spam_chars == len("Daftar sekarang") + len("click here") + len("Replica Watches")
-    # The comment author block had nothing left but "says:": it goes too, not counted as spam.
-    assert tree.xpath("//li[@id='comment-1']//cite") == []
+    assert spam_reasons(removed)[:3] == ["spam:gambling_anchor", "spam:pharma_anchor", "spam:counterfeit_comment"]
+    signed = "Replica Watches says: Great post, thanks for sharing this with us!"
+    assert [r.text for r in removed][2] == signed
+    assert spam_chars == len("Daftar sekarang") + len("click here") + len(signed)
+    assert tree.xpath("//li[@id='comment-1']") == [] and tree.xpath("//li[@id='comment-2']")
 
 
 def test_the_appended_spam_sentence_goes_and_the_rest_of_its_paragraph_stays():
@@ -446,3 +448,22 @@ def test_long_hrefs_are_judged_but_not_remembered():
     assert href_category(huge) == href_category("https://x.example/slot-gacor-hari-ini/once-in-this-test") == "gambling"
     assert (_split_href_cached.cache_info().misses, _href_category_cached.cache_info().misses) == (
         misses[0] + 1, misses[1] + 1)  # the short one only
+
+
+def test_a_comment_signed_with_spam_goes_but_a_spam_link_in_a_comments_text_takes_only_itself():
+    prose = "".join(f"<p>{p}</p>" for p in EN)
+    comments = (
+        '<ol class="comment-list">'
+        '<li id="comment-11" class="comment"><article id="div-comment-11" class="comment-body"><footer>'
+        '<div class="comment-author vcard"><b class="fn"><a href="https://slot-gacor-88.example/" rel="external nofollow ugc"'
+        ' class="url">slot gacor hari ini</a></b> <span class="says">says:</span></div></footer>'
+        '<div class="comment-content"><p>Great post, thanks for sharing this with us!</p></div></article></li>'
+        '<li id="comment-12" class="comment"><article id="div-comment-12" class="comment-body"><footer>'
+        '<div class="comment-author vcard"><b class="fn">Margaret Ellis</b></div></footer><div class="comment-content">'
+        '<p>I cross that bridge every morning. <a href="https://slot-gacor-88.example/" rel="nofollow ugc">slot gacor'
+        ' hari ini</a> the cracks have been visible for years.</p></div></article></li></ol>')
+    tree = lxml.html.document_fromstring(f"<html><body><article>{prose}</article>{comments}</body></html>")
+    removed, _ = strip_injected_spam(tree, S)
+    text = text_of(tree)
+    assert "Great post" not in text and "Margaret Ellis" in text and "I cross that bridge every morning" in text
+    assert spam_reasons(removed) == ["spam:gambling_comment", "spam:gambling_anchor"]

@@ -3,6 +3,7 @@ sentences) with their thresholds, and strip_injected_spam, which runs them."""
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 
@@ -265,7 +266,13 @@ class _Stripper:
         for a in list(self.body.iter("a")):
             category = self.anchor_category(a) if a.get("href") is not None or a.get("title") else None
             text = self.text(a)
-            if not category or not text or not self._attached(a) or self._too_big(text):
+            if not category or not text or self._too_big(text):
+                continue
+            if (comment := _spam_signed_comment(a)) is not None:
+                self._record(f"spam:{category}_comment", self.text(comment), spam=True)
+                self._remove(comment)
+                continue
+            if not self._attached(a):
                 continue
             parent = a.getparent()
             self._record(f"spam:{category}_anchor", text, spam=True)
@@ -370,6 +377,27 @@ class _Stripper:
         if not category and _strong_hits(sentence) >= SENTENCE_STRONG_HITS:
             category = strong_category(sentence)
         return category or self.outlier(sentence)
+
+
+_COMMENT_ID = re.compile(r"(?:div-|li-)?comment-\d+")
+_COMMENTER_MARKS = frozenset({"comment-author", "comment-author-name", "fn", "vcard", "commenter", "url"})
+
+
+def _spam_signed_comment(a):
+    """The reader comment `a` signs, when `a` is its author's name and website (WordPress writes
+    rel="external" and class "url" on it, in a "comment-author" or "fn" element): a comment signed
+    with a spam phrase or a spam site is spam, whatever its text ("Great post, thanks!"). Links in
+    a comment's text are not its signature."""
+    marked = "external" in (a.get("rel") or "").lower().split() or any(
+        _COMMENTER_MARKS & set((el.get("class") or "").split()) for el in (a, *islice(a.iterancestors(), 3)))
+    if not marked:
+        return None
+    for el in a.iterancestors():
+        if el.tag in ("body", "html"):
+            return None
+        if _COMMENT_ID.fullmatch(el.get("id") or "") or {"comment", "comment-body"} & set((el.get("class") or "").split()):
+            return el
+    return None
 
 
 def strip_injected_spam(tree, settings: SpamSettings) -> tuple[list[Removal], int]:
