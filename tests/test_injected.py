@@ -460,7 +460,7 @@ def test_a_comment_signed_with_spam_goes_but_a_spam_link_in_a_comments_text_take
         '<div class="comment-content"><p>Great post, thanks for sharing this with us!</p></div></article></li>'
         '<li id="comment-12" class="comment"><article id="div-comment-12" class="comment-body"><footer>'
         '<div class="comment-author vcard"><b class="fn">Margaret Ellis</b></div></footer><div class="comment-content">'
-        '<p>I cross that bridge every morning. <a href="https://slot-gacor-88.example/" rel="nofollow ugc">slot gacor'
+        '<p>I cross that bridge every morning. <a href="https://slot-gacor-88.example/" rel="external nofollow">slot gacor'
         ' hari ini</a> the cracks have been visible for years.</p></div></article></li></ol>')
     tree = lxml.html.document_fromstring(f"<html><body><article>{prose}</article>{comments}</body></html>")
     removed, _ = strip_injected_spam(tree, S)

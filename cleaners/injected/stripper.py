@@ -393,9 +393,10 @@ def _spam_signed_comment(a):
     if not marked:
         return None
     for el in a.iterancestors():
-        if el.tag in ("body", "html"):
-            return None
-        if _COMMENT_ID.fullmatch(el.get("id") or "") or {"comment", "comment-body"} & set((el.get("class") or "").split()):
+        classes = (el.get("class") or "").split()
+        if el.tag in ("body", "html", "p", "blockquote") or any("content" in c or "text" in c for c in classes):
+            return None  # the comment's text (some plugins mark every outbound link rel="external")
+        if _COMMENT_ID.fullmatch(el.get("id") or "") or {"comment", "comment-body"} & set(classes):
             return el
     return None
 
