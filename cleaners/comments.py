@@ -21,9 +21,14 @@ from .settings import CommentSettings
 
 STEP = "comments"
 
-_VERBS = (r"says|said|wrote|writes|schreibt|sagt|schrieb|hat gesagt|hat geschrieben|dice|dijo|escribió|dit|a dit|écrit|"
-          r"a écrit|berkata|menulis|diyor|dedi|yazdı|nói|disse|escreveu|ha detto|ha scritto|zegt|schreef|говорит|пишет|"
-          r"сказал\(а\)|сказала?|написал\(а\)|написала?")
+# The verb after a commenter's name ("NAME says:", "NAME hat gesagt…"), for text heads here and for
+# HTML bylines and lone "says:" lines (comments_html): one list, longest first.
+COMMENT_VERBS = "|".join(sorted((
+    "says", "said", "wrote", "writes", "schreibt", "sagt", "sagte", "schrieb", "hat gesagt", "hat geschrieben", "dice",
+    "dijo", "escribió", "dit", "a dit", "écrit", "a écrit", "berkata", "menulis", "diyor", "dedi", "yazdı", "nói", "disse",
+    "escreveu", "ha detto", "ha scritto", "zegt", "schreef", "говорит", "пишет", r"сказал\(а\)", "сказала?",
+    r"написал\(а\)", "написала?"), key=len, reverse=True))
+_VERBS = COMMENT_VERBS
 _HEAD = re.compile(
     rf"(?:(?P<num>\d{{1,4}})[.)]\s+)?(?P<author>[^\s].{{0,79}}?)\s+(?:(?:on|am|el|le|em|pada)\s+(?P<date>.{{6,60}}?)\s+)?"
     rf"(?:{_VERBS})\s*(?P<end>:|\.\.\.|…)?\s*(?:(?:on\s+)?(?P<date2>.{{6,60}}))?",

@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from ..comments import COMMENT_VERBS
 from ..dates import find_date, parse_date
 from ..normalize import collapse_spaces, ends_in_initial
 from .render import _has_words
 
 _AUTHOR_TAIL = re.compile(
     r"\s*(?:\((?:not verified|nicht überprüft|nicht verifiziert|no verificado|non vérifié|não verificado|"
-    r"non verificato|niet geverifieerd)\)|(?<!\w)(?:says|said|wrote|writes|sagt|sagte|schreibt|schrieb|hat gesagt|"
-    r"hat geschrieben|dice|dijo|dit|a dit|a écrit|disse|escreveu|berkata|diyor|ha detto|ha scritto|zegt|schreef|"
-    r"говорит|пишет|сказал\(а\)|сказала?|написал\(а\)|написала?)\s*(?::|\.\.\.|…)?)\s*$",
+    rf"non verificato|niet geverifieerd)\)|(?<!\w)(?:{COMMENT_VERBS})\s*(?::|\.\.\.|…)?)\s*$",
     re.IGNORECASE,
 )
 _BY_LEAD = re.compile(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..boilerplate import chrome_reason
+from ..comments import COMMENT_VERBS
 from ..dates import parse_date
 from .render import render_lines
 
@@ -37,8 +38,7 @@ _LOCAL_CHROME: dict[str, re.Pattern[str]] = {
 }
 _COMMENT_CHROME = {"chrome:comment_action", "chrome:comment_form", "chrome:comment_count",
                    "chrome:comments_closed", "chrome:share"}
-_SAYS_LINE = re.compile(r"(?:says|said|wrote|writes|sagt|sagte|schreibt|schrieb|dice|dijo|dit|a dit|disse|escreveu)"
-                        r"\s*(?::|\.\.\.|…)?", re.IGNORECASE)
+_SAYS_LINE = re.compile(rf"(?:{COMMENT_VERBS})\s*(?::|\.\.\.|…)?", re.IGNORECASE)
 
 
 def chrome_line_reason(line: str) -> str | None:
