@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from importlib import resources
 from itertools import compress
 
@@ -251,19 +251,17 @@ class StripSpamLines:
         self.settings = settings
 
     def __call__(self, draft: Draft) -> Draft:
-        article, topics = draft.lines, []  # the article's topics, read once a line needs them
-        draft.lines = self._strip(draft.lines, draft, article, topics)
-        draft.comment_block = self._strip(draft.comment_block, draft, article, topics)
+        topics = cache(partial(page_topics, draft.lines, self.settings))  # the article's, read once a line needs them
+        draft.lines = self._strip(draft.lines, draft, topics)
+        draft.comment_block = self._strip(draft.comment_block, draft, topics)
         return draft
 
-    def _strip(self, lines: list[str], draft: Draft, article: list[str], topics: list) -> list[str]:
+    def _strip(self, lines: list[str], draft: Draft, topics: Callable[[], frozenset[str]]) -> list[str]:
         kept = []
         for line in lines:
             category = spam_category(line, self.settings)
-            if category and len(line.split()) <= HEADING_WORDS:  # a heading of an article on the topic?
-                if not topics:
-                    topics.append(page_topics(article, self.settings))
-                category = spam_category(line, self.settings, topics[0]) if category in topics[0] else category
+            if category and len(line.split()) <= HEADING_WORDS and category in topics():  # a heading on the topic?
+                category = spam_category(line, self.settings, topics())
             if category is None:
                 kept.append(line)
                 continue
