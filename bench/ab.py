@@ -29,7 +29,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 RUN = {"run_id": "ab", "pipeline_version": "ab", "config_sha256": "ab"}
-WARM_UP = 10  # pages cleaned before timing: langdetect's profiles, dateparser's patterns, caches
+WARM_UP = 10  # pages cleaned before timing: langdetect's profiles, caches
 
 
 def _timed_part(part: str, cleaner, spent: list) -> None:

@@ -102,10 +102,6 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key (cumulative, tottime, ...)")
     args = parser.parse_args()
     count = args.pages or (300 if args.kind == "html" else 500)
-    if args.kind == "html":  # as the flow does before its workers start: else the first pages pay it
-        from cleaners.html import warm_up_date_parser
-
-        warm_up_date_parser()
     pages = html_pages(count) if args.kind == "html" else text_pages(count)
     part = (args.profile or "").strip()
     profiled = ("  html: " + part if part in HTML_PARTS else "step " + part) if part else None

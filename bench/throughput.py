@@ -24,9 +24,9 @@ gzip:    one big .warc.gz (--pages corpus pages) and one big .jsonl.gz (15 times
          every core: cut into strided pieces (a batch each) against read as one batch, alternated;
          whether both wrote the same records.
 Medians over the rounds; the machine is shared, so compare figures from one run only.
-Steady state: what a process sets up once (langdetect's profiles, dateparser's locale patterns for
-HTML dates) is done before the timed rounds, whose workers are forked from this process and share
-it; bench.cold_start measures a run with its set-up.
+Steady state: what a process sets up once (langdetect's profiles) is done before the timed rounds,
+whose workers are forked from this process and share it; bench.cold_start measures a run with its
+set-up.
 """
 from __future__ import annotations
 
@@ -414,10 +414,6 @@ def main() -> None:
         args.pages = 2000 if args.part == "text" else 400
     if args.part == "scale-one":
         return scale_one(args)
-    if args.part in ("html", "workers", "gzip"):
-        from cleaners.html import warm_up_date_parser
-
-        warm_up_date_parser()  # as a long run's workers have (see the docstring)
     {"html": part_html, "text": part_text, "workers": part_workers, "scale": part_scale,
      "listing": part_listing, "gzip": part_gzip}[args.part](args)
     shown = " ".join(a for a in sys.argv[1:])

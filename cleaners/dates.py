@@ -67,6 +67,8 @@ DATE_PATTERNS = [
     re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME}", re.IGNORECASE),  # Monday, March 30, 2008
     # 30 March 2008, 30 March, 2008, 2 de março de 2020, 2 марта 2020 г.
     re.compile(rf"{_WEEKDAY}{_DAY}\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}{_YEAR_WORD}{_TIME}", re.IGNORECASE),
+    # 10-Dec-2006, Sunday, 20-Jun-2004 06:14:06 (listings, press releases, server pages)
+    re.compile(rf"{_WEEKDAY}(?P<day>[0-3]?\d)-{_MONTH}-{_YEAR}{_TIME}", re.IGNORECASE),
     # East Asian: 2020年3月2日, 2020년 3월 2일
     re.compile(rf"{_YEAR}\s*[年년]\s*(?P<month>[01]?\d)\s*[月월]\s*(?P<day>[0-3]?\d)\s*[日일]{_TIME}"),
     # year first with slashes or dots: 2020/03/02 (Japanese and Chinese sites), 2020.03.02 (Korean)

@@ -32,7 +32,6 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
-from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -41,7 +40,6 @@ import orjson
 from cleaners import Cleaner, CleaningSettings
 from cleaners.dedup import Signature, signature_of
 from cleaners.document import Page, rejected_record
-from cleaners.html import warm_up_date_parser
 
 from .config import Settings
 from .deadline import PageTimeout, page_deadline
@@ -53,7 +51,7 @@ from .sinks import (
     ARTICLES, REJECTED, RUNS, STAGING, PartWriter, append_to_manifest, crash_point, fsync_dir, part_name,
     path_or_none, publish, write_durable, write_json_atomic,
 )
-from .sources import InputFile, Unreadable, kind_of, read_pages
+from .sources import InputFile, Unreadable, read_pages
 from .state import SeenInputs, StateIndex, close_journal, open_journal, record_processed, state_path
 
 _LOG = logging.getLogger("flows.run")
@@ -365,23 +363,19 @@ def _exit_with_parent() -> None:
 WARM_UP_TEXT = ("Warm-up page\n\n" + "The parish council met on Tuesday to discuss the budget for next year. " * 4)
 
 
-_WARM: set[str] = set()  # what this process has set up: "text", "date_parser"
+_WARM: set[str] = set()  # what this process has set up: "text"
 
 
-def warm_up(date_parser: bool = False) -> None:
+def warm_up() -> None:
     """Clean one small page before a cleaning process starts on its batches, outside any page's
     time cap: the libraries' lazy set-up (langdetect's profiles, imports, patterns) is not charged
-    to the first real page. With `date_parser`, dateparser's locale patterns too (see
-    shares_date_parser). Done once per process: in the parent of forked workers (they inherit it),
+    to the first real page. Done once per process: in the parent of forked workers (they inherit it),
     in each spawned worker, and in the flow's process, which cleans the report's samples again."""
     try:
         if "text" not in _WARM:
             _WARM.add("text")
             page = Page(source="warm-up.txt", sha256="", format="text", content=WARM_UP_TEXT, content_type="text")
             Cleaner(CleaningSettings()).record(page, {"run_id": "", "pipeline_version": "", "config_sha256": ""})
-        if date_parser and "date_parser" not in _WARM:
-            _WARM.add("date_parser")
-            warm_up_date_parser()
     except Exception:  # noqa: BLE001 - a page that fails here fails again, and is reported, as a page
         pass
 
@@ -400,12 +394,12 @@ def _describe_exit(code: int | None) -> str:
 class _Worker:
     """One cleaning process, in an executor of its own: when it dies, only its batch is lost."""
 
-    def __init__(self, context: Any, date_parser: bool = False):
+    def __init__(self, context: Any):
         self.slot = context.RawArray("d", 2)
         self.slot[0] = -1
         forked = context.get_start_method() == "fork"
         if forked:
-            warm_up(date_parser)
+            warm_up()
         self.executor = ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker,
                                             initargs=(self.slot, not forked))
         self.process: Any = None
@@ -471,10 +465,10 @@ class BatchPool:
     without the crash writes. Used as an iterator over batches (`map`, the direct run) or from
     several threads at once (`run`, the Prefect flow's batch tasks)."""
 
-    def __init__(self, workers: int, context: Any = None, date_parser: bool = False):
-        self.context, self.date_parser = context or multiprocessing.get_context("fork"), date_parser
+    def __init__(self, workers: int, context: Any = None):
+        self.context = context or multiprocessing.get_context("fork")
         self.stopped = False  # shut down or killed: a batch waiting for a process is not cleaned
-        self.workers = [_Worker(self.context, date_parser) for _ in range(max(1, workers))]
+        self.workers = [_Worker(self.context) for _ in range(max(1, workers))]
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         for worker in self.workers:
             self._idle.put(worker)
@@ -566,7 +560,7 @@ class BatchPool:
 
     def _replace(self, dead: _Worker) -> _Worker:
         dead.shutdown()
-        fresh = _Worker(self.context, self.date_parser)
+        fresh = _Worker(self.context)
         self.workers[self.workers.index(dead)] = fresh
         return fresh
 
@@ -639,37 +633,10 @@ def pool_map_batches(workers: int) -> MapBatches:
         if not len(specs):
             return
         processes = min(workers, len(specs))
-        with BatchPool(processes, date_parser=shares_date_parser(specs, processes)) as pool:
+        with BatchPool(processes) as pool:
             yield from pool.map(specs)
 
     return run
-
-
-def may_hold_html(spec: BatchSpec) -> bool:
-    """Whether the batch can hold HTML pages: an HTML file, a WARC file, or a JSONL piece whose
-    first records hold HTML (a crawl's records are mostly of one kind)."""
-    for rel, start, end, first_line in spec.files:
-        kind = kind_of(rel)[0]
-        if kind in ("html", "warc"):
-            return True
-        if kind == "jsonl":
-            piece = InputFile(Path(spec.raw_dir) / rel, rel, 0, start, end, first_line)
-            first = islice(read_pages(piece, spec.max_input_bytes), 3)
-            if any(getattr(item, "content_type", None) == "html" for item in first):
-                return True
-    return False
-
-
-def shares_date_parser(specs: Iterable[BatchSpec], processes: int) -> bool:
-    """Whether the pool's parent sets up dateparser for its forked workers (1.8 s, 40 MB; see
-    cleaners.html.warm_up_date_parser): when every worker has at least two batches that can hold
-    HTML, each is all but sure to meet a page that needs it, and would pay for it on its own. The
-    wall time is the same (once in the parent, or in every worker at once); CPU and memory are
-    saved. A small run does not pay it up front for pages that may not need it."""
-    if processes < 2:
-        return False
-    html_batches = (spec for spec in specs if may_hold_html(spec))  # read no more JSONL than it takes
-    return next(islice(html_batches, 2 * processes - 1, None), None) is not None
 
 
 def worker_count(settings: Settings, override: int | None = None) -> int:

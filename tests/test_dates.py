@@ -26,7 +26,9 @@ from cleaners.dates import find_date, parse_date
     ("1er mars 2020", "2020-03-01"),
     ("30 March, 2008 at 9:00 pm", "2008-03-30"),
     ("3 févr. 2021", "2021-02-03"),
-    ("Submitted by Ann on Mon, 23/02/2020 - 10:00", "2020-02-23"),  # Drupal: a weekday before a numeric date
+    ("Submitted by Ann on Mon, 23/02/2020 - 10:00", "2020-02-23"),
+    ("Last updated: Sunday, 20-Jun-2004 06:14:06 EST", "2004-06-20"),
+    ("Adhering to the guidelines 21-Sep-2006", "2006-09-21"),  # Drupal: a weekday before a numeric date
 ])
 def test_the_first_date_written_in_a_text_is_found(text, iso):
     found = find_date(text)

@@ -164,42 +164,6 @@ def test_the_biggest_batches_start_first_and_the_parts_stay_in_batch_order(tmp_p
         p.name for p in raw.iterdir())
 
 
-def test_the_date_parser_is_set_up_once_before_forking_for_runs_of_many_html_batches(tmp_path, monkeypatch):
-    """dateparser's locale patterns (1.8 s) are built in the pool's parent, which its workers share,
-    when every worker has HTML batches enough to need them, instead of in each worker; a run of
-    text pages, or a small one, never pays for them up front."""
-    from flows import run
-
-    warmed = []
-    monkeypatch.setattr(run, "_WARM", set())
-    monkeypatch.setattr(run, "warm_up_date_parser", lambda: warmed.append(1))
-    two_workers = Settings.model_validate({"run": {"workers": 2, "batch_pages": 1}})
-    text = tmp_path / "text"
-    shutil.copytree(REPO / "raw" / "seeds", text)
-    clean_pass(two_workers, text, tmp_path / "clean-text")
-    html = tmp_path / "html"
-    shutil.copytree(REPO / "raw" / "html", html)
-    clean_pass(two_workers, html, tmp_path / "clean-small")  # 3 batches for 2 workers
-    clean_pass(Settings.model_validate({"run": {"workers": 1, "batch_pages": 1}}), html, tmp_path / "clean-one")
-    jsonl = tmp_path / "jsonl"
-    jsonl.mkdir()
-    for n, seed in enumerate(sorted(text.iterdir())[:4]):  # a crawl's text records: no HTML to read dates in
-        (jsonl / f"part-{n}.jsonl").write_text(json.dumps({"url": f"https://example.org/{n}", "text": seed.read_text()}) + "\n")
-    clean_pass(two_workers, jsonl, tmp_path / "clean-jsonl")
-    assert warmed == []
-    shutil.copy(html / "neustadt-radwege.html", html / "neustadt-radwege-2.html")
-    clean_pass(two_workers, html, tmp_path / "clean-html")  # 4 batches for 2 workers
-    assert warmed == [1]
-    monkeypatch.setattr(run, "_WARM", set())
-    crawl = tmp_path / "crawl"
-    crawl.mkdir()
-    for n, page in enumerate(sorted(html.iterdir())):  # a crawl's HTML records
-        record = {"url": f"https://example.org/{n}", "html": page.read_bytes().decode("utf-8", "replace")}
-        (crawl / f"part-{n}.jsonl").write_text(json.dumps(record) + "\n")
-    clean_pass(two_workers, crawl, tmp_path / "clean-crawl")
-    assert warmed == [1, 1]
-
-
 def test_a_page_that_crashes_a_step_is_rejected_and_the_run_goes_on(tmp_path, monkeypatch):
     from cleaners import pipeline
 
