@@ -347,6 +347,21 @@ def test_absolute_links_to_the_pages_own_site_are_not_keyword_spam():
     assert removed == [] and spam_chars == 0
 
 
+def test_the_pages_own_site_is_read_before_the_hidden_pass_removes_links():
+    # The links that make pokerworld.example the page's own site sit in an honest hidden menu, which
+    # the hidden pass removes (hidden:block): the site is the page's as it came, so a keyword link to it
+    # is no spam. Read after that removal, the page would have no site of its own.
+    menu = "".join(f'<a href="https://www.pokerworld.example/{slug}/">{slug.title()}</a>' for slug in
+                   ["news", "events", "rules", "about", "contact", "archive"])
+    paragraphs = article_html()
+    tree = lxml.html.document_fromstring(
+        f"<html><body><div style='display:none'>{menu}</div>{paragraphs}"
+        "<p>Read more about it: <a href='https://casino.pokerworld.example/x'>casino</a> and elsewhere.</p></body></html>")
+    removed, spam_chars = strip_injected_spam(tree, S)
+    assert [r.reason for r in removed] == ["hidden:block"] and spam_chars == 0
+    assert tree.find(".//a[@href='https://casino.pokerworld.example/x']") is not None
+
+
 def test_short_english_headlines_are_not_language_outliers():
     # langdetect calls these it / no / de / nl with 0.99 confidence; their function words say English.
     headlines = ["Casino Royale dir. Martin Campbell", "4: Online poker duo settle for $731m",
