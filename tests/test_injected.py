@@ -482,3 +482,26 @@ def test_a_comment_signed_with_spam_goes_but_a_spam_link_in_a_comments_text_take
     text = text_of(tree)
     assert "Great post" not in text and "Margaret Ellis" in text and "I cross that bridge every morning" in text
     assert spam_reasons(removed) == ["spam:gambling_comment", "spam:gambling_anchor"]
+
+
+@pytest.mark.parametrize("path", ALL_FIXTURES, ids=lambda p: p.name)
+def test_the_hidden_pass_looks_at_every_element_with_a_style_hidden_class_or_id(path):
+    """The hidden pass finds its elements through their attributes: the same elements, in the same
+    order, as a test of each element (never the body itself)."""
+    from cleaners.injected.stripper import _MAY_HIDE, _MAY_HIDE_BY_RULES, _owners
+    from cleaners.injected.tree import _body
+
+    body = _body(_parse(path))[1]
+    assert _owners(_MAY_HIDE(body)) == body.xpath(".//*[@style or @hidden]")
+    assert _owners(_MAY_HIDE_BY_RULES(body)) == body.xpath(".//*[@style or @hidden or @class or @id]")
+
+
+def test_the_hidden_pass_never_looks_at_the_body_itself():
+    from cleaners.injected.stripper import _MAY_HIDE, _MAY_HIDE_BY_RULES, _owners
+
+    tree = lxml.html.document_fromstring(
+        "<html><body style='margin:0' hidden class='home' id='top'><div class='a' id='b' style='color:red'>x"
+        "<p hidden>y</p></div><p>z</p><span id='c'>w</span></body></html>")
+    body = tree.find("body")
+    assert [el.tag for el in _owners(_MAY_HIDE(body))] == ["div", "p"]
+    assert [el.tag for el in _owners(_MAY_HIDE_BY_RULES(body))] == ["div", "p", "span"]
