@@ -505,3 +505,20 @@ def test_the_hidden_pass_never_looks_at_the_body_itself():
     body = tree.find("body")
     assert [el.tag for el in _owners(_MAY_HIDE(body))] == ["div", "p"]
     assert [el.tag for el in _owners(_MAY_HIDE_BY_RULES(body))] == ["div", "p", "span"]
+
+
+def test_the_strong_word_test_of_link_words_agrees_with_the_search():
+    """may_name_strong_words skips the search only where no strong phrase has all its words."""
+    from cleaners.injected.lexicon import may_name_strong_words
+    from cleaners.injected.urls import _URL_WORD
+    from cleaners.spam import lexicon_phrases, load_lexicon
+
+    lex = load_lexicon()
+    phrases = [p for kinds in lexicon_phrases().values() for ps in kinds["strong"].values() for p in ps]
+    for phrase in phrases:
+        words = " ".join(_URL_WORD.findall(f"https://www.example.com/{phrase}/2024".casefold()))
+        assert may_name_strong_words(words) == lex.may_name_strong(words), phrase
+        assert may_name_strong_words(words) or not phrase.isascii(), phrase
+    hrefs = sorted({a.get("href") for path in ALL_FIXTURES for a in _parse(path).iter("a") if a.get("href")})
+    texts = [" ".join(_URL_WORD.findall(h.casefold())) for h in hrefs] + ["casino online best", "no bonus deposit"]
+    assert [may_name_strong_words(t) for t in texts] == [lex.may_name_strong(t) for t in texts]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..spam import lexicon_phrases, load_lexicon, prefix_tree, unspaced
+from ..spam import fold, lexicon_phrases, load_lexicon, prefix_tree, unspaced
 
 COMPACT_MIN = 8  # strong phrases this long are also matched inside host names ("slotgacor88")
 _WORDS = re.compile(r"\w+")
@@ -82,3 +82,35 @@ def _best_hits(text: str) -> tuple[str | None, float]:
         if covered / letters > share:
             best, share = category, covered / letters
     return best, share
+
+
+@lru_cache(maxsize=1)
+def _strong_phrases_by_word() -> dict[str, tuple[frozenset[str], ...]]:
+    """word -> the words of each folded strong phrase written with spaces that has it (`fold`,
+    split where re's \\w ends)."""
+    phrases = {fold(p) for category in lexicon_phrases().values() for ps in category["strong"].values() for p in ps}
+    by_word: dict[str, list[frozenset[str]]] = {}
+    for phrase in sorted(phrases):
+        if not unspaced(phrase):
+            words = frozenset(_WORDS.findall(phrase))
+            for word in words:
+                by_word.setdefault(word, []).append(words)
+    return {word: tuple(phrases) for word, phrases in by_word.items()}
+
+
+@lru_cache(maxsize=1)
+def _strong_phrase_words() -> frozenset[str]:
+    return frozenset(_strong_phrases_by_word())
+
+
+def may_name_strong_words(words: str) -> bool:
+    """load_lexicon().may_name_strong(words), for words of letters and digits joined by single
+    spaces (urls._URL_WORD's), searched only when some strong phrase has all of its words there:
+    a match holds each of the phrase's words as a whole word of the folded text, which is the
+    lower case for ASCII. The set test takes 0.02 ms on a page's links, the search 0.15 ms."""
+    if words.isascii():
+        by_word = _strong_phrases_by_word()
+        present = _strong_phrase_words().intersection(words.lower().split())
+        if not any(phrase <= present for word in present for phrase in by_word[word]):
+            return False
+    return load_lexicon().may_name_strong(words)

@@ -8,13 +8,14 @@ from urllib.parse import unquote, urlsplit
 
 from ..caching import cache_short
 from ..spam import load_lexicon
-from .lexicon import COMPACT_MIN, _compact_pattern, _compact_search, may_match, strong_category
+from .lexicon import COMPACT_MIN, _compact_pattern, _compact_search, may_match, may_name_strong_words, strong_category
 from .tree import _LINKS
 
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"})
 _URL_WORD = re.compile(r"[^\W_]+")
 _SEGMENT_SEPARATOR = re.compile(r"[./]")
 _NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD_BUT_CUT = re.compile(r"(?:[^\w/]|_)+")  # _NOT_WORD, keeping the "/" between segments
 
 
 CACHED_HREF_CHARS = 2000
@@ -72,11 +73,13 @@ def hrefs_may_name_spam(hrefs) -> bool:
     over all of them joined (most pages name no spam word in any link)."""
     splits = [split for href in hrefs if (split := _split_href(href)) is not None]
     words = " ".join(_URL_WORD.findall(" ".join(f"{host} {path}" for host, path in splits).casefold()))
-    if load_lexicon().may_name_strong(words):  # whether strong_category(words) may find one, in one search
+    if may_name_strong_words(words):
         return True
-    segments = [_NOT_WORD.sub("", segment) for host, path in splits
-                for segment in _SEGMENT_SEPARATOR.split(f"{host}/{path}".casefold()) if len(segment) >= COMPACT_MIN]
-    return bool(segments) and _compact_search().search(" ".join(segments)) is not None
+    # each split's segments, as `href_category` cuts them ("/" between two splits is a cut too);
+    # a compact phrase has no "/", so it is found within one segment, as there
+    segments = _SEGMENT_SEPARATOR.split("/".join(f"{host}/{path}" for host, path in splits).casefold())
+    compact = _NOT_WORD_BUT_CUT.sub("", "/".join(s for s in segments if len(s) >= COMPACT_MIN))
+    return _compact_search().search(compact) is not None
 
 
 def _own_urls(root) -> list[str]:
