@@ -13,7 +13,7 @@ from lxml import etree
 
 from .caching import cache_short
 from .document import Removal
-from .dom import remove_keeping_tail, text_length
+from .dom import attribute_owners, remove_keeping_tail, text_length
 from .normalize import collapse_spaces
 
 STEP = "boilerplate"
@@ -41,7 +41,9 @@ _PATTERNS = {
 }
 # A sidebar only by a whole class or id: "l-sidebar-fixed" names a layout that has one beside the article.
 _PATTERNS["chrome:sidebar"] = re.compile(rf"(?:^|\s)(?:{_KINDS['chrome:sidebar']})(?:$|\s)", re.IGNORECASE)
-_CANDIDATES = etree.XPath("//body//*[@class or @id][not(self::body or self::html or self::main or self::article)]")
+# Blocks with a class or id, through their attributes (dom.attribute_owners): 0.27 ms a page, 0.4 by a predicate
+_NAMED = etree.XPath("//body//*/@class | //body//*/@id")
+_NEVER_CHROME = ("body", "html", "main", "article")
 # Share of the page's text a chrome block may hold at most: more is the article itself.
 _MAX_SHARE = 0.3
 
@@ -211,7 +213,8 @@ def strip_chrome_blocks(tree: etree._Element) -> list[Removal]:
     page_chars = _page_chars(tree) or 1  # scripts and styles are not page text
     # marks in the page's own markup; ours are all removed by the end of each pass
     premarked = _ANY_MARKED(tree)
-    removals = _strip_matching(tree, _CANDIDATES(tree), lambda e: _named_chrome(e, page_chars), premarked)
+    candidates = [el for el in attribute_owners(_NAMED(tree)) if el.tag not in _NEVER_CHROME]
+    removals = _strip_matching(tree, candidates, lambda e: _named_chrome(e, page_chars), premarked)
     # lists of bare links after the named blocks, so that those keep their more precise reason
     removals += strip_link_lists(tree, premarked) + strip_link_blocks(tree, page_chars, premarked)
     return [r for r in removals if r.chars]

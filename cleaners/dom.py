@@ -38,6 +38,18 @@ def text_length(element: etree._Element) -> int:
     return int(_STRING_LENGTH(element))
 
 
+def attribute_owners(attributes) -> list:
+    """The elements of XPath `attributes` (in document order, an element's together), each once.
+    Finding elements by their attributes ("descendant::*/@class | descendant::*/@id") is faster
+    than by a predicate ("descendant::*[@class or @id]"), which libxml2 tests slowly on each element."""
+    owners: list = []
+    for attribute in attributes:
+        owner = attribute.getparent()
+        if not owners or owners[-1] is not owner:
+            owners.append(owner)
+    return owners
+
+
 def visible_chars(element: etree._Element) -> int:
     """Characters of `element`'s visible text, spaces collapsed."""
     return len(" ".join(visible_text(element).split()))

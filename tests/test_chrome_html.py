@@ -159,3 +159,18 @@ def test_chrome_inside_a_block_the_page_itself_marks_removed_is_not_audited():
     tree = parse_html(html)
     assert [r.reason for r in strip_chrome_blocks(tree)] == ["chrome:newsletter"]
     assert "Share this" not in tree.text_content() and "Article text." in tree.text_content()
+
+
+def test_the_named_candidates_are_every_block_with_a_class_or_id_inside_the_body():
+    from lxml import html as lxml_html
+
+    from cleaners.chrome_html import _NAMED, _NEVER_CHROME
+    from cleaners.dom import attribute_owners
+
+    tree = lxml_html.document_fromstring(
+        "<html class='h'><head><meta id='m'></head><body class='b'><main id='x'><div class='share' id='s'>"
+        "<p>a</p><span id='t'>b</span></div><article class='post'><aside class='related'>c</aside></article>"
+        "</main></body></html>")
+    found = [el for el in attribute_owners(_NAMED(tree)) if el.tag not in _NEVER_CHROME]
+    expected = tree.xpath("//body//*[@class or @id][not(self::body or self::html or self::main or self::article)]")
+    assert [el.tag for el in found] == ["div", "span", "aside"] and found == expected

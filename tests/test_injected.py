@@ -488,7 +488,8 @@ def test_a_comment_signed_with_spam_goes_but_a_spam_link_in_a_comments_text_take
 def test_the_hidden_pass_looks_at_every_element_with_a_style_hidden_class_or_id(path):
     """The hidden pass finds its elements through their attributes: the same elements, in the same
     order, as a test of each element (never the body itself)."""
-    from cleaners.injected.stripper import _MAY_HIDE, _MAY_HIDE_BY_RULES, _owners
+    from cleaners.dom import attribute_owners as _owners
+    from cleaners.injected.stripper import _MAY_HIDE, _MAY_HIDE_BY_RULES
     from cleaners.injected.tree import _body
 
     body = _body(_parse(path))[1]
@@ -497,7 +498,8 @@ def test_the_hidden_pass_looks_at_every_element_with_a_style_hidden_class_or_id(
 
 
 def test_the_hidden_pass_never_looks_at_the_body_itself():
-    from cleaners.injected.stripper import _MAY_HIDE, _MAY_HIDE_BY_RULES, _owners
+    from cleaners.dom import attribute_owners as _owners
+    from cleaners.injected.stripper import _MAY_HIDE, _MAY_HIDE_BY_RULES
 
     tree = lxml.html.document_fromstring(
         "<html><body style='margin:0' hidden class='home' id='top'><div class='a' id='b' style='color:red'>x"

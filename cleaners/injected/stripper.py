@@ -8,7 +8,7 @@ from itertools import islice
 from lxml import etree
 
 from ..document import Removal
-from ..dom import remove_keeping_tail
+from ..dom import attribute_owners, remove_keeping_tail
 from ..settings import SpamSettings
 from ..spam import load_lexicon, page_topics, spam_category
 from .css import _KIND_PROPS, StyleSheets, hiding_kind
@@ -208,7 +208,7 @@ class _Stripper:
         # be hidden: the others (most of a page) are not looked at
         find = _MAY_HIDE_BY_RULES if self.css.by_token else _MAY_HIDE
         closed: set = set()  # removed, or passed over with their inside
-        for el in _owners(find(self.body)):
+        for el in attribute_owners(find(self.body)):
             if el.tag in SKIP_TAGS:
                 continue
             kind = self.hidden_kind(el)  # first: it only reads, and most are not hidden
@@ -388,16 +388,6 @@ class _Stripper:
         if not category and _strong_hits(sentence) >= SENTENCE_STRONG_HITS:
             category = strong_category(sentence)
         return category or self.outlier(sentence)
-
-
-def _owners(attributes) -> list:
-    """The elements of `attributes` (in document order, an element's together), each once."""
-    owners: list = []
-    for attribute in attributes:
-        owner = attribute.getparent()
-        if not owners or owners[-1] is not owner:
-            owners.append(owner)
-    return owners
 
 
 _COMMENT_ID = re.compile(r"(?:div-|li-)?comment-\d+")
