@@ -58,17 +58,34 @@ _TIME = (r"(?:,?\s*(?:[-–—|·@]\s*)?(?:at|um|a las|à|às|alle|om|в|pukul|s
          r"(?:\d{1,2}[:.]\d\d(?:[:.]\d\d)?|\d{1,2}\s?h\s?\d\d(?:\s?min)?)"
          r"\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?")
 _YEAR_WORD = r"(?:\s*(?:г\.?|года|r\.?|roku))?"  # Russian "2 марта 2020 г.", Polish "2 marca 2020 r."
+_MONTH_DAY = rf"{_MONTH}\s+"  # the month before the day: "March 30, 2008"
+
+
+def _opening_with_names(lead: str, core: str, tail: str, runs: int, flags: int = 0) -> re.Pattern[str]:
+    """The pattern `lead` + `core` + `tail`, where `lead` is made of names (a weekday, a month) and
+    at most `runs` runs of whitespace, and `core` starts with the day's digits; find_date searches
+    it from its core (see _SEARCHED_FROM_CORE)."""
+    pattern = re.compile(lead + core + tail, flags)
+    _SEARCHED_FROM_CORE[pattern] = (re.compile(core, flags), runs)
+    return pattern
+
+
+_SEARCHED_FROM_CORE: dict[re.Pattern[str], tuple[re.Pattern[str], int]] = {}
 DATE_PATTERNS = [
     re.compile(rf"{_YEAR}-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?:[T ]\d\d:\d\d(?::\d\d)?\S*)?"),
-    re.compile(rf"(?i:{_WEEKDAY})(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.{_YEAR}{_TIME}"),  # 18.11.2021 (day first)
+    # 18.11.2021 (day first)
+    _opening_with_names(rf"(?i:{_WEEKDAY})", rf"(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.{_YEAR}", _TIME, 1),
     # 18/11/2021 or 18-11-2021: day first as in most of the world; 07/20/2012 can only be month first
     # ("Mon, 03/02/2020 - 10:00": Drupal's default)
-    re.compile(rf"(?i:{_WEEKDAY})(?P<day>[0-3]?\d)(?P<sep>[/-])(?P<month>[0-3]?\d)(?P=sep){_YEAR}{_TIME}"),
-    re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME}", re.IGNORECASE),  # Monday, March 30, 2008
+    _opening_with_names(rf"(?i:{_WEEKDAY})", rf"(?P<day>[0-3]?\d)(?P<sep>[/-])(?P<month>[0-3]?\d)(?P=sep){_YEAR}",
+                        _TIME, 1),
+    # Monday, March 30, 2008
+    _opening_with_names(_WEEKDAY + _MONTH_DAY, rf"{_DAY},?\s+{_YEAR}", _TIME, 2, re.IGNORECASE),
     # 30 March 2008, 30 March, 2008, 2 de março de 2020, 2 марта 2020 г.
-    re.compile(rf"{_WEEKDAY}{_DAY}\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}{_YEAR_WORD}{_TIME}", re.IGNORECASE),
+    _opening_with_names(_WEEKDAY, rf"{_DAY}\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}", _YEAR_WORD + _TIME, 1,
+                        re.IGNORECASE),
     # 10-Dec-2006, Sunday, 20-Jun-2004 06:14:06 (listings, press releases, server pages)
-    re.compile(rf"{_WEEKDAY}(?P<day>[0-3]?\d)-{_MONTH}-{_YEAR}{_TIME}", re.IGNORECASE),
+    _opening_with_names(_WEEKDAY, rf"(?P<day>[0-3]?\d)-{_MONTH}-{_YEAR}", _TIME, 1, re.IGNORECASE),
     # East Asian: 2020年3月2日, 2020년 3월 2일
     re.compile(rf"{_YEAR}\s*[年년]\s*(?P<month>[01]?\d)\s*[月월]\s*(?P<day>[0-3]?\d)\s*[日일]{_TIME}"),
     # year first with slashes or dots: 2020/03/02 (Japanese and Chinese sites), 2020.03.02 (Korean)
@@ -109,12 +126,32 @@ def find_date(text: str) -> tuple[str, tuple[int, int]] | None:
         return None
     best = None
     for pattern in DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            iso = _to_iso(match)
-            if iso and (best is None or match.start() < best[1][0]):
-                best = (iso, match.span())
-            break
+        start = _search_start(pattern, text)
+        match = pattern.search(text, start) if start is not None else None
+        iso = _to_iso(match) if match else None
+        if iso and (best is None or match.start() < best[1][0]):
+            best = (iso, match.span())
     return best
+
+
+# The names a pattern opens with (weekdays, months) are tried at every character of the text: most
+# of find_date's time (comments of corpus pages: 2.6 ms → 0.6 ms a page). Its core (from the day's
+# digits on) is quick to search; a text without it holds no match, and a match starts no earlier
+# than `runs` runs of whitespace before the first core, its lead being names and whitespace. No
+# pattern looks behind its start (lookbehind, \b, ^): searched from there, it finds the same match.
+_BACK_OVER_RUNS = {runs: re.compile(rf"\S*(?:\s+\S+){{0,{runs}}}") for runs in (1, 2)}
+
+
+def _search_start(pattern: re.Pattern[str], text: str) -> int | None:
+    """Where the first match of `pattern` in `text` can start at the earliest; None: it has none."""
+    if pattern not in _SEARCHED_FROM_CORE:
+        return 0
+    core, runs = _SEARCHED_FROM_CORE[pattern]
+    found = core.search(text)
+    if found is None:
+        return None
+    before = text[found.start() - 1::-1] if found.start() else ""  # read backwards from the core
+    return found.start() - _BACK_OVER_RUNS[runs].match(before).end()
 
 
 _AROUND_YEAR = 40  # characters on each side of a year that a date written with it can take

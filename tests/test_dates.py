@@ -54,3 +54,57 @@ def test_the_year_shortcut_changes_no_answer(monkeypatch):
     assert shortcut == [find_date(text) for text in texts]
     assert sum(found is not None for found in shortcut) >= 5
     assert parse_date("4 March 2021") == "2021-03-04"
+
+
+def _searched_over_the_whole_text(text: str):
+    """find_date as it was: the first match of every pattern, searched from the text's start."""
+    from cleaners import dates
+
+    best = None
+    for pattern in dates.DATE_PATTERNS:
+        match = pattern.search(text)
+        iso = dates._to_iso(match) if match else None
+        if iso and (best is None or match.start() < best[1][0]):
+            best = (iso, match.span())
+    return best
+
+
+def _texts_of_date_parts(count: int) -> list[str]:
+    """Texts made of the parts of dates (weekdays, months, days, years) in the order of a date or
+    out of it, joined by separators, runs of whitespace of every kind, or nothing (a name glued to
+    a word): many hold a date that opens with names a few runs of whitespace before its digits."""
+    import random
+
+    weekdays = ["Monday", "mon", "Mon.", "DIENSTAG", "mardi", "Sunday,", "segunda-feira", "lunedì", "x", ""]
+    months = ["March", "mar", "Sept.", "févr.", "marca", "de", "Jun", "x", ""]
+    days = ["30", "3rd", "1er", "07", "5", "18.11.", "23/02/", "20-", "x"]
+    years = ["2008", "1999", "2021", "2008 г.", "1899", "12:05"]
+    joins = ["", " ", "  ", ", ", "-", ".", "/", "\n", "\t \t", "\u00a0", "\u2003", " de ", "x "]
+    rng = random.Random(11)
+
+    def date() -> str:
+        parts = [rng.choice(weekdays), rng.choice(months), rng.choice(days), rng.choice(years)]
+        if rng.random() < 0.3:
+            rng.shuffle(parts)
+        return "".join(part + rng.choice(joins) for part in parts)
+
+    return ["".join(date() + rng.choice(joins + ["by Ann on "]) for _ in range(rng.randint(1, 3)))
+            for _ in range(count)]
+
+
+@pytest.mark.parametrize("text", ["Monday,\n\n\t  March   30,   2008 at 10:24 am", "Mon, \u00a0 23/02/2020 - 10:00",
+                                  "xMonday March 30, 2008", "Thursday 5 2008, then Monday, March 30, 2008",
+                                  "Sunday,   20-Jun-2004 06:14:06 EST", "lunedì  2  marzo  2020", "mardi 18.11.2021"])
+def test_searching_from_the_core_changes_no_answer(text):
+    """find_date searches a pattern that opens with names (a weekday, a month) from a few runs of
+    whitespace before the pattern's digits, not over the whole text: its answers are the same."""
+    assert find_date(text) == _searched_over_the_whole_text(text)
+
+
+def test_searching_from_the_core_changes_no_answer_on_texts_of_date_parts():
+    texts = _texts_of_date_parts(4000)
+    answers = [find_date(text) for text in texts]
+    assert answers == [_searched_over_the_whole_text(text) for text in texts]
+    assert sum(found is not None for found in answers) >= 300  # the texts do hold dates
+    # and dates that open with a weekday or a month written before their digits
+    assert sum(1 for text, found in zip(texts, answers) if found and not text[found[1][0]].isdigit()) >= 200
