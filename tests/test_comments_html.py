@@ -791,3 +791,74 @@ def test_an_articles_discussion_section_stays_in_the_article(cleaner):
     assert kind == "article" and rec["comments"] == []
     assert "On March 2, 2018 the first major flood tested the system" in rec["text"]
     assert "After October 3, 2019 the council adopted the door-to-door scheme" in rec["text"]
+
+
+def _has_class(*names: str) -> str:
+    return "(" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in names) + ")"
+
+
+# The XPaths that markup.py's Python tests replaced (what they were read with before).
+_ARTICLE_XPATH = (
+    "descendant-or-self::*[self::h1 or @itemprop='articleBody' or "
+    + _has_class("entry-content", "post-body", "post-content", "article-body", "article-content", "entry-body",
+                 "field-name-body", "field--name-body", "hentry", "h-entry", "type-post")
+    + " and not(" + _has_class("comment", "comment-content", "comment-body", "comment-text", "comment-entry") + ")]"
+)
+_ITEM_CHROME_XPATH = (
+    ".//*[self::img or self::form or self::button or self::svg or @class and "
+    + _has_class("reply", "comment-reply", "comment-reply-link", "comment-actions", "comment-likes", "comment-like",
+                 "sharedaddy", "avatar", "avatar-image-container", "user-picture", "says", "comment-meta",
+                 "commentmetadata", "comment-metadata", "comment-author", "links", "comment-permalink",
+                 "visually-hidden", "screen-reader-text", "item-control", "rdf-meta", "comment-arrow",
+                 "thread-toggle", "continue", "comment-replybox-single", "comment-replybox-thread", "edit-link",
+                 "comment-edit-link", "comment-awaiting-moderation", "dsq-comment-footer", "comment-footer",
+                 "comment-tools", "comment-toolbar", "comment-links", "report", "report-abuse", "comment-reply-login",
+                 "reply-link", "reply_link", "comment-rating", "rating", "vote", "votes", "actions", "share")
+    + "]"
+)
+# class tokens split as XPath splits them (tabs and line breaks, not a no-break space), case kept
+_TRICKY_CLASSES = (b'<div><p class="x\tentry-content\nz">a</p><p class="x\xc2\xa0hentry">b</p><p class="Hentry">c</p>'
+                   b'<p class="entry-contents">d</p><p class="comment entry-content">e</p><p class="  type-post ">f</p>'
+                   b'<p itemprop="articleBody ">g</p><p itemprop="articleBody">h</p><h1>i</h1><H1>j</H1>'
+                   b'<p class="reply\rk">k</p><p class="x\xc2\xa0says">l</p><p class="Reply">m</p><p class="">n</p>'
+                   b'<svg></svg><p class="comment says">o</p></div>')
+
+
+def _fixture_and_corpus_pages() -> list[bytes]:
+    import gzip
+
+    pages = [p.read_bytes() for p in sorted(Path(__file__).parent.glob("fixtures/**/*.html"))]
+    corpus = Path(__file__).parent / "fixtures" / "corpus_sample"
+    return pages + [gzip.decompress(p.read_bytes()) for p in sorted(corpus.glob("*/*.html.gz"))] + [_TRICKY_CLASSES]
+
+
+@pytest.mark.parametrize("name, xpath, found_texts", [
+    ("_article_parts", _ARTICLE_XPATH, ["a", "f", "h", "i", "j"]),
+    ("_item_chrome", _ITEM_CHROME_XPATH, ["k", "o"]),
+])
+def test_a_python_test_of_classes_finds_what_its_xpath_found_on_every_fixture_and_corpus_page(name, xpath,
+                                                                                             found_texts):
+    """markup.py reads the article and the item chrome in Python: the same elements as the XPath
+    under every element of every page, and the same answer to 'does it hold any'."""
+    from lxml import etree
+
+    from cleaners.comments_html import markup
+
+    function, xpath, found = getattr(markup, name), etree.XPath(xpath), 0
+    for page in _fixture_and_corpus_pages():
+        for el in lxml.html.document_fromstring(page).iter(etree.Element):
+            expected = xpath(el)
+            assert function(el) == expected
+            found += len(expected)
+    assert found > 1000
+    assert [el.text for el in function(lxml.html.fromstring(_TRICKY_CLASSES)) if el.text] == found_texts
+
+
+def test_holding_the_article_is_holding_one_of_its_parts():
+    from lxml import etree
+
+    from cleaners.comments_html.markup import _article_parts, _holds_article_part
+
+    for page in _fixture_and_corpus_pages()[-40:]:
+        for el in lxml.html.document_fromstring(page).iter(etree.Element):
+            assert _holds_article_part(el) == bool(_article_parts(el))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .markup import _ARTICLE_PARTS, _HOLDS_ARTICLE, _PageNames
+from .markup import _PageNames, _article_parts, _holds_article_part
 from .render import render_lines
 
 
@@ -41,7 +41,7 @@ def _visible_chars(el) -> int:
 
 
 def _holds_article(el) -> bool:
-    return bool(_HOLDS_ARTICLE(el))
+    return _holds_article_part(el)
 
 
 def _safe(el, page: _Page, strict: bool) -> bool:
@@ -54,7 +54,7 @@ def _safe(el, page: _Page, strict: bool) -> bool:
 
 def _without_article(items: list, container) -> list:
     """The items that hold no part of the article (checked with one pass over the container)."""
-    markers = _ARTICLE_PARTS(container)
+    markers = _article_parts(container)
     if not markers:
         return items
     holders = {a for m in markers for a in (m, *m.iterancestors())}

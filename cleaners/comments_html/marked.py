@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from .chrome import _comment_heading, _is_body_line, chrome_line_reason
 from .guards import _holds_article, _overlaps, _Page, _without_article
-from .markup import _ARTICLE_PARTS, _FORMISH, _NOT_A_SECTION, _PINGBACK_CLASS, _mostly_links
+from .markup import _FORMISH, _NOT_A_SECTION, _PINGBACK_CLASS, _article_parts, _mostly_links
 from .profiles import MARKED
 from .render import _has_words, render_lines
 from .section import _read_items, _Section
@@ -126,7 +126,7 @@ def _group_items(parent) -> None:
 
 def _items_apart(parent) -> bool:
     """No marked child of `parent` holds a part of the article: the items can be cut out of it."""
-    holders = {a for m in _ARTICLE_PARTS(parent) for a in (m, *m.iterancestors())}
+    holders = {a for m in _article_parts(parent) for a in (m, *m.iterancestors())}
     return not any(kid in holders for kid in parent if _is_marked(kid))
 
 

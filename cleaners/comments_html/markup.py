@@ -113,27 +113,60 @@ _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 # Content that is the article, never a comment section: a candidate holding one is left alone. A
 # comment's own body may reuse the theme's article classes (WordPress Twenty Twenty: "comment-content
 # entry-content"): an element whose class also names a comment is not the article.
-_ARTICLE = (
-    "descendant-or-self::*[self::h1 or @itemprop='articleBody' or "
-    + _cls("entry-content", "post-body", "post-content", "article-body", "article-content", "entry-body",
-           "field-name-body", "field--name-body", "hentry", "h-entry", "type-post")
-    + " and not(" + _cls("comment", "comment-content", "comment-body", "comment-text", "comment-entry") + ")]"
-)
-_HOLDS_ARTICLE = _xp(f"boolean({_ARTICLE})")
-_ARTICLE_PARTS = _xp(_ARTICLE)
+_ARTICLE_CLASSES = frozenset({"entry-content", "post-body", "post-content", "article-body", "article-content",
+                              "entry-body", "field-name-body", "field--name-body", "hentry", "h-entry", "type-post"})
+_NOT_ARTICLE_CLASSES = frozenset({"comment", "comment-content", "comment-body", "comment-text", "comment-entry"})
+_ARTICLE_CLASS_TEXT = re.compile("|".join(map(re.escape, sorted(_ARTICLE_CLASSES))))
+_CLASS_SPACE = re.compile(r"[ \t\r\n]+")  # what splits class tokens (XPath's normalize-space, HTML)
+
+
+def _is_article(el) -> bool:
+    """An h1, the articleBody, or an element classed as the article and not as a comment. Python,
+    not an XPath over the descendants: libxml2 ran 11 contains() on each (5x slower, 0.6 ms a page)."""
+    if el.tag == "h1" or el.get("itemprop") == "articleBody":
+        return True
+    classes = el.get("class")
+    if not classes or not _ARTICLE_CLASS_TEXT.search(classes):  # most elements: no token can match
+        return False
+    tokens = set(_CLASS_SPACE.split(classes))
+    return not tokens.isdisjoint(_ARTICLE_CLASSES) and tokens.isdisjoint(_NOT_ARTICLE_CLASSES)
+
+
+def _article_parts(el) -> list:
+    """`el` and its descendants that are the article, in document order."""
+    return [node for node in el.iter(etree.Element) if _is_article(node)]
+
+
+def _holds_article_part(el) -> bool:
+    return any(_is_article(node) for node in el.iter(etree.Element))
+
+
 # Comment chrome inside a comment item: never part of a comment's text.
-_ITEM_CHROME = _xp(
-    ".//*[self::img or self::form or self::button or self::svg or @class and "
-    + _cls("reply", "comment-reply", "comment-reply-link", "comment-actions", "comment-likes", "comment-like",
-           "sharedaddy", "avatar", "avatar-image-container", "user-picture", "says", "comment-meta",
-           "commentmetadata", "comment-metadata", "comment-author", "links", "comment-permalink",
-           "visually-hidden", "screen-reader-text", "item-control", "rdf-meta", "comment-arrow",
-           "thread-toggle", "continue", "comment-replybox-single", "comment-replybox-thread", "edit-link",
-           "comment-edit-link", "comment-awaiting-moderation", "dsq-comment-footer", "comment-footer",
-           "comment-tools", "comment-toolbar", "comment-links", "report", "report-abuse", "comment-reply-login",
-           "reply-link", "reply_link", "comment-rating", "rating", "vote", "votes", "actions", "share")
-    + "]"
-)
+_CHROME_TAGS = frozenset({"img", "form", "button", "svg"})
+_CHROME_CLASSES = frozenset({
+    "reply", "comment-reply", "comment-reply-link", "comment-actions", "comment-likes", "comment-like",
+    "sharedaddy", "avatar", "avatar-image-container", "user-picture", "says", "comment-meta", "commentmetadata",
+    "comment-metadata", "comment-author", "links", "comment-permalink", "visually-hidden", "screen-reader-text",
+    "item-control", "rdf-meta", "comment-arrow", "thread-toggle", "continue", "comment-replybox-single",
+    "comment-replybox-thread", "edit-link", "comment-edit-link", "comment-awaiting-moderation", "dsq-comment-footer",
+    "comment-footer", "comment-tools", "comment-toolbar", "comment-links", "report", "report-abuse",
+    "comment-reply-login", "reply-link", "reply_link", "comment-rating", "rating", "vote", "votes", "actions", "share",
+})
+
+
+def _item_chrome(el) -> list:
+    """The comment chrome inside `el`, in document order. Python, not an XPath: libxml2 ran a
+    contains() per class name on each descendant (5x slower, 0.3 ms a page)."""
+    return [node for node in el.iterdescendants(etree.Element)
+            if node.tag in _CHROME_TAGS or _classed(node, _CHROME_CLASSES)]
+
+
+def _classed(el, names: frozenset) -> bool:
+    """One of the class tokens of `el` is in `names` (tokens split as XPath's normalize-space splits)."""
+    classes = el.get("class")
+    return bool(classes) and not names.isdisjoint(_CLASS_SPACE.split(classes))
+
+
 _HIDDEN = _xp(
     ".//*[(@style and (contains(translate(@style, ' ', ''), 'display:none') or "
     "contains(translate(@style, ' ', ''), 'visibility:hidden'))) or @hidden or "

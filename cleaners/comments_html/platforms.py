@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from .chrome import _is_body_line
 from .guards import _outermost, _overlaps, _Page, _safe, _without_article
 from .headers import _authorish
-from .markup import _ITEM_CHROME
+from .markup import _item_chrome
 from .profiles import _AUTHOR_LIKE_XP, _DATE_LIKE_XP, Profile
 from .render import render_lines
 from .section import _read_items, _Section
@@ -18,7 +18,7 @@ def _generic_items(container) -> list:
     authors = _outermost([a for a in _AUTHOR_LIKE_XP(container) if _authorish(a)])
     marked = {el for a in authors for el in (a, *a.iterancestors())}
     dates = set(_DATE_LIKE_XP(container))
-    chrome = set(_ITEM_CHROME(container)) - set(authors)
+    chrome = set(_item_chrome(container)) - set(authors)
     items = []
     for author in authors:
         own = {author, *author.iterancestors()}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..document import Removal
-from .markup import _HIDDEN, _ITEM_CHROME, _SAYS
+from .markup import _HIDDEN, _SAYS, _item_chrome
 from .profiles import Profile
 
 
@@ -29,7 +29,7 @@ class _Thread:
     def __post_init__(self) -> None:
         self.item_set = set(self.items)
         self.hidden = set(_HIDDEN(self.container))
-        self.chrome = set(_ITEM_CHROME(self.container))
+        self.chrome = set(_item_chrome(self.container))
         self.consumed |= set(_SAYS(self.container))
 
     def owned(self, node, item) -> bool:
