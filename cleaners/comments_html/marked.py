@@ -28,7 +28,9 @@ def _is_marked(el) -> bool:
         return False
     if el.get(_GROUP) is not None or _ITEM_ID.search(el.get("id") or ""):
         return True
-    return any(_ITEM_CLASS.fullmatch(token) for token in (el.get("class") or "").split())
+    classes = el.get("class")  # most classes name no comment: one search, not a match per token
+    return bool(classes) and _ITEM_CLASS.search(classes) is not None and \
+        any(_ITEM_CLASS.fullmatch(token) for token in classes.split())
 
 
 def _key(el) -> tuple:

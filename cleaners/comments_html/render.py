@@ -47,5 +47,6 @@ def render_lines(el, skip: Callable = lambda e: False, skipped: list | None = No
     Elements for which `skip` is true are left out (and appended to `skipped` when given)."""
     out: list[str] = []
     _walk(el, skip, out, skipped)
-    lines = (collapse_spaces(line) for line in "".join(out).split("\n"))
+    # two lines in three are empty or blank (between two blocks): they collapse to nothing
+    lines = (collapse_spaces(line) for line in "".join(out).split("\n") if line and not line.isspace())
     return [line for line in lines if line]
