@@ -862,3 +862,42 @@ def test_holding_the_article_is_holding_one_of_its_parts():
     for page in _fixture_and_corpus_pages()[-40:]:
         for el in lxml.html.document_fromstring(page).iter(etree.Element):
             assert _holds_article_part(el) == bool(_article_parts(el))
+
+
+@pytest.mark.parametrize("path, below", [
+    (".//*[@class='a']", True), (".//li//cite", True), (".//*[@x]/*[@y]", True), (".//dd[1]", True),
+    (".//*[re:test(@class, 'a|b')]", True), (".//*[ancestor::ol]", True),  # a predicate only filters
+    (".", False), ("./li", False), ("following-sibling::dd[1]", False), (".//a/..", False), ("//a", False),
+    (".//a/following::b", False), (".//a | ../b", False), ("(.//a)[1]", False), (".//a/parent::*", False),
+])
+def test_a_path_reads_below_its_start_when_it_takes_no_other_axis(path, below):
+    from lxml import etree
+
+    from cleaners.comments_html.markup import _REGEX_NS
+    from cleaners.comments_html.thread import _reads_below
+
+    assert _reads_below(etree.XPath(path, namespaces=_REGEX_NS)) is below
+
+
+def test_a_thread_finds_what_each_profile_path_finds_from_each_item():
+    """_Thread.found skips a path below an item when the path finds nothing in the container: the
+    nodes of every path of every profile from every element of the fixture pages, the container
+    being the page or a part of it (elements outside it are asked as they are)."""
+    from lxml import etree
+
+    from cleaners.comments_html.profiles import GENERIC, MARKED, PROFILES
+    from cleaners.comments_html.thread import _Thread
+
+    paths = {p for profile in (*PROFILES, *GENERIC, MARKED)
+             for p in (*profile.author, *profile.date, *profile.text, profile.subject, profile.footer) if p is not None}
+    skipped = 0
+    for page in sorted(FIXTURES.glob("comments_*.html")):
+        tree = lxml.html.document_fromstring(page.read_bytes())
+        items = [el for el in tree.iter(etree.Element) if "comment" in (el.get("class") or "")]
+        for container in (tree, *items[len(items) // 2:][:1]):  # the page, and an item holding few others
+            thread = _Thread(MARKED, container, items)
+            for path in paths:
+                for item in items:
+                    assert thread.found(path, item) == path(item), (page.name, path.path)
+            skipped += sum(thread._finds_none.values())
+    assert skipped > 100

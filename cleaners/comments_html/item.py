@@ -65,7 +65,7 @@ def _read_subject(thread: _Thread, item) -> str | None:
 def _text_nodes(thread: _Thread, item) -> list:
     """The elements holding the comment's text: those of the first text path that has any."""
     for path in thread.profile.text:
-        nodes = [n for n in path(item) if thread.owned(n, item) and n not in thread.consumed]
+        nodes = [n for n in thread.found(path, item) if thread.owned(n, item) and n not in thread.consumed]
         if nodes:
             return _outermost(nodes)
     return []
