@@ -15,6 +15,7 @@ from .render import render_lines
 from .thread import _Thread
 
 _BYLINE_MAX = 160
+_DIGIT = re.compile(r"\d")
 _AFTER_NAME = re.compile(r"$|\s*(?:[|:,·•(–—-]|https?:|says|said|wrote|sagt|schrieb)", re.IGNORECASE)
 _NAME_NODES = _xp(".//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::b or self::strong]")
 _POSTED_BY = re.compile(r"posted by:?\s*(?P<author>.{1,80}?)\s*(?:\||$)\s*(?P<date>.*)", re.IGNORECASE | re.DOTALL)
@@ -131,7 +132,7 @@ def _author_in_dates(nodes: list) -> str | None:
 
 def _byline_candidate(thread: _Thread, el, text: str) -> bool:
     """Short, and no classless paragraph: that is the reader's own, unless it opens 'Posted by'."""
-    if el in thread.consumed or len(text) > _BYLINE_MAX or not re.search(r"\d", text):
+    if el in thread.consumed or len(text) > _BYLINE_MAX or not _DIGIT.search(text):
         return False
     return el.tag not in ("p", "blockquote", "pre", "li") or bool(el.get("class")) or _BY_LEAD.match(text).end() > 0
 
@@ -151,7 +152,10 @@ def _byline(thread: _Thread, item) -> tuple[object, str | None, str | None] | No
     action links after it: 'by NAME on DATE Reply', 'Posted on DATE'; else the item's own loose
     text when it is such a line ('NAME on DATE' straight in the li). (node or None, author, date)."""
     for el in _own_elements(thread, item):
-        text = " ".join(render_lines(el)) if len(el.text_content()) <= 2 * _BYLINE_MAX else ""
+        written = el.text_content()  # what it shows is less: no digit there, no byline (most elements)
+        if len(written) > 2 * _BYLINE_MAX or el in thread.consumed or not _DIGIT.search(written):
+            continue
+        text = " ".join(render_lines(el))
         found = _any_date(text) if _byline_candidate(thread, el, text) else None
         if found is None or el in thread.text_nodes():
             continue  # the comment's own text is no byline, however short and dated
