@@ -899,5 +899,5 @@ def test_a_thread_finds_what_each_profile_path_finds_from_each_item():
             for path in paths:
                 for item in items:
                     assert thread.found(path, item) == path(item), (page.name, path.path)
-            skipped += sum(thread._finds_none.values())
+            skipped += sum(not found for found in thread._in_container.values())
     assert skipped > 100
