@@ -363,7 +363,7 @@ def _exit_with_parent() -> None:
 WARM_UP_TEXT = ("Warm-up page\n\n" + "The parish council met on Tuesday to discuss the budget for next year. " * 4)
 
 
-_WARM: set[str] = set()  # what this process has set up: "text"
+_WARMED = False  # this process has cleaned the warm-up page
 
 
 def warm_up() -> None:
@@ -371,9 +371,10 @@ def warm_up() -> None:
     time cap: the libraries' lazy set-up (langdetect's profiles, imports, patterns) is not charged
     to the first real page. Done once per process: in the parent of forked workers (they inherit it),
     in each spawned worker, and in the flow's process, which cleans the report's samples again."""
+    global _WARMED
     try:
-        if "text" not in _WARM:
-            _WARM.add("text")
+        if not _WARMED:
+            _WARMED = True
             page = Page(source="warm-up.txt", sha256="", format="text", content=WARM_UP_TEXT, content_type="text")
             Cleaner(CleaningSettings()).record(page, {"run_id": "", "pipeline_version": "", "config_sha256": ""})
     except Exception:  # noqa: BLE001 - a page that fails here fails again, and is reported, as a page

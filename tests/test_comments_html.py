@@ -857,11 +857,11 @@ def test_a_python_test_of_classes_finds_what_its_xpath_found_on_every_fixture_an
 def test_holding_the_article_is_holding_one_of_its_parts():
     from lxml import etree
 
-    from cleaners.comments_html.markup import _article_parts, _holds_article_part
+    from cleaners.comments_html.markup import _article_parts, _holds_article
 
     for page in _fixture_and_corpus_pages()[-40:]:
         for el in lxml.html.document_fromstring(page).iter(etree.Element):
-            assert _holds_article_part(el) == bool(_article_parts(el))
+            assert _holds_article(el) == bool(_article_parts(el))
 
 
 @pytest.mark.parametrize("path, below", [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .markup import _PageNames, _article_parts, _holds_article_part
+from .markup import _PageNames, _article_parts, _holds_article
 from .render import render_lines
 
 
@@ -38,10 +38,6 @@ class _Page:
 
 def _visible_chars(el) -> int:
     return sum(len(line) for line in render_lines(el))
-
-
-def _holds_article(el) -> bool:
-    return _holds_article_part(el)
 
 
 def _safe(el, page: _Page, strict: bool) -> bool:

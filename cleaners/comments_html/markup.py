@@ -137,7 +137,7 @@ def _article_parts(el) -> list:
     return [node for node in el.iter(etree.Element) if _is_article(node)]
 
 
-def _holds_article_part(el) -> bool:
+def _holds_article(el) -> bool:
     return any(_is_article(node) for node in el.iter(etree.Element))
 
 
