@@ -24,6 +24,7 @@ from .normalize import HIDING_CHARS, fix_text
 from .posts import join_repeated_posts
 from .tables import strip_calendar_tables, unwrap_layout_tables
 from .settings import HtmlSettings, SpamSettings
+from .trafilatura_queries import use_python_queries
 
 STEP = "html"
 _LOG = logging.getLogger(__name__)
@@ -149,6 +150,8 @@ def _date_in_words(text: str) -> datetime | None:
 # htmldate calls this module-level function (pinned in requirements.lock; tests/test_html.py
 # fails if a release renames it).
 htmldate.extractors._external_date = _date_in_words
+# trafilatura's slowest XPaths answered in Python, the same elements (cleaners.trafilatura_queries)
+use_python_queries()
 
 
 def site_of(url: str | None) -> str | None:

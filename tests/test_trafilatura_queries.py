@@ -1,0 +1,94 @@
+"""cleaners.trafilatura_queries: each Python query selects exactly what trafilatura's XPath does."""
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import lxml.html
+import pytest
+from lxml import etree
+
+import cleaners.html  # noqa: F401  (puts the queries in place, as the pipeline does)
+from cleaners.trafilatura_queries import QUERIES, AttributeQuery, path_digest, use_python_queries
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGES = sorted((FIXTURES / "html").glob("*.html")) + sorted((FIXTURES / "corpus_sample").glob("*/*.html*"))
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def _tree(path: Path):
+    data = path.read_bytes()
+    return lxml.html.document_fromstring(gzip.decompress(data) if path.suffix == ".gz" else data)
+
+
+def _pairs():
+    """(name, query, trafilatura's own XPath) for every query."""
+    import trafilatura.xpaths
+
+    pairs = []
+    for (name, index, _), _query in QUERIES.items():
+        query = getattr(trafilatura.xpaths, name)[index]
+        assert isinstance(query, AttributeQuery), f"{name}[{index}] is not answered by its query"
+        pairs.append((f"{name}[{index}]", query, query.xpath))
+    return pairs
+
+
+def _assert_same(trees, every: int = 40) -> None:
+    """Each query and its XPath select the same elements, in the same order, from each tree and
+    (.//* queries) from a spread of its elements taken as the context."""
+    for name, query, xpath in _pairs():
+        for tree in trees:
+            contexts = [tree] if query.whole_document else [tree] + list(tree.iter(etree.Element))[1::every]
+            for context in contexts:
+                assert query(context) == xpath(context), (name, context.tag, context.get("class"))
+
+
+def test_every_query_selects_what_its_xpath_selects_on_the_fixture_pages():
+    trees = [_tree(p) for p in PAGES]
+    assert len(trees) > 80
+    _assert_same(trees)
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not here")
+def test_every_query_selects_what_its_xpath_selects_on_corpus_pages():
+    paths = sorted(CORPUS.glob("*/html/*.html.gz")) or sorted(CORPUS.glob("*/*.html.gz"))
+    assert paths
+    _assert_same([_tree(p) for p in paths[::16]], every=80)
+
+
+def test_the_pinned_trafilatura_has_every_xpath_the_queries_answer_for():
+    # a release that rewrites one of them keeps its own XPath there: this says which to look at again
+    import trafilatura.xpaths
+
+    for (name, index, digest), _ in QUERIES.items():
+        assert path_digest(getattr(trafilatura.xpaths, name)[index].xpath) == digest, f"{name}[{index}]"
+    assert use_python_queries() == len(QUERIES)
+
+
+def test_an_xpath_whose_text_changed_keeps_its_place(monkeypatch):
+    import trafilatura.xpaths
+
+    changed = etree.XPath(".//*[self::div][@class='comments-area']")
+    monkeypatch.setattr(trafilatura.xpaths, "COMMENTS_XPATH", [changed] + trafilatura.xpaths.COMMENTS_XPATH[1:])
+    use_python_queries.__wrapped__()
+    assert trafilatura.xpaths.COMMENTS_XPATH[0] is changed
+
+
+@pytest.mark.parametrize("markup", [
+    # @id|@class is the first of the two the element has, in its order
+    '<div id="main" class="cookie-box">a</div><div class="cookie-box" id="main">b</div>',
+    '<span id="reply-1" class="x">a</span><span class="x" id="reply-1">b</span>',
+    '<div id="x" style="visibility: hidden">a</div><div style="visibility: hidden" id="x">b</div>',
+    '<section class="comment-list" id="c">a</section><div id="comments-1" class="Comments">b</div>',
+    # the [1] of BODY_XPATH[0]: the first such child of each parent
+    '<div><div class="post">a</div><div class="post">b</div></div><section class="entry">c</section>',
+    # a role of navigation in capitals, a data attribute, aria-hidden, an h1 in a pruned box
+    '<div role="NAVigation">a</div><p data-lp-replacement-content="">b</p><span aria-hidden="true">c</span>'
+    '<div class="infinite-scroll"><h1>t</h1></div><div class="mvp-post-add-box"><h1>t</h1></div>',
+    # authors: rel, itemprop, a <rel> child and an <author> element (which the XPath itself answers)
+    '<a rel="author">Ann</a><span itemprop="author name">Bo</span><div><rel>me</rel>Cy</div><author>Di</author>',
+    '<p class="byline">By Ed</p><h4 id="zuozhe">Fu</h4><div data-component="Byline">Gil</div>',
+])
+def test_queries_agree_with_their_xpaths_on_attribute_order_and_edge_markup(markup):
+    tree = lxml.html.document_fromstring(f"<html><body><article>{markup}</article></body></html>")
+    _assert_same([tree], every=1)
