@@ -88,6 +88,12 @@ def test_an_xpath_whose_text_changed_keeps_its_place(monkeypatch):
     # authors: rel, itemprop, a <rel> child and an <author> element (which the XPath itself answers)
     '<a rel="author">Ann</a><span itemprop="author name">Bo</span><div><rel>me</rel>Cy</div><author>Di</author>',
     '<p class="byline">By Ed</p><h4 id="zuozhe">Fu</h4><div data-component="Byline">Gil</div>',
+    # (...)[1]: the first of the page, the context left out; a class matched whatever its case
+    '<div class="text" id="x"><div class="FullText">a</div></div><div id="Main-Content">b</div>',
+    # //container//a[@href]: nested containers give each link once, in order; no link without href
+    '<div class="meta"><a href="/a">a</a><div class="meta-x"><a href="/b">b</a><a>c</a></div></div>'
+    '<p class="postmeta"><a href="/d">d</a></p><span class="cat-links"><a href="/e">e</a></span>'
+    '<div class="tags-links topics"><a href="/f">f</a></div>',
 ])
 def test_queries_agree_with_their_xpaths_on_attribute_order_and_edge_markup(markup):
     tree = lxml.html.document_fromstring(f"<html><body><article>{markup}</article></body></html>")
