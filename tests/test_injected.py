@@ -555,3 +555,22 @@ def test_hrefs_of_the_plain_shapes_are_split_as_urlsplit_splits_them():
         assert _split_href.__wrapped__(href) == by_urlsplit(href), href
         plain += _PLAIN_HREF.fullmatch(href.strip()) is not None
     assert plain > 1000
+
+
+def test_best_hits_and_strong_hits_find_nothing_where_the_folded_gates_find_nothing():
+    """The outlier test skips _best_hits where may_name_spam finds nothing, the sentence test
+    _strong_hits where may_name_strong does (tests/test_spam.py checks the gates on many more
+    texts against the patterns these two scan with)."""
+    from cleaners.injected.lexicon import _best_hits, _strong_hits
+    from cleaners.spam import load_lexicon
+    from tests.test_spam import lexicon_gate_texts
+
+    lex, skipped = load_lexicon(), 0
+    texts = lexicon_gate_texts()
+    for text in texts[::20] + texts[-5000:]:  # a sample of the page lines, the lexicon's phrases in context
+        if not lex.may_name_spam(text):
+            assert _best_hits(text) == (None, 0.0), text
+            skipped += 1
+        if not lex.may_name_strong(text):
+            assert _strong_hits(text) == 0, text
+    assert skipped > 1000

@@ -107,6 +107,8 @@ class _Stripper:
         words = len(text.split())
         if not OUTLIER_WORDS[0] <= words <= OUTLIER_WORDS[1]:
             return None
+        if not load_lexicon().may_name_spam(text):
+            return None  # no phrase for _best_hits to find: its eight scans cost ten times this one
         category, coverage = _best_hits(text)
         if category is None or coverage < OUTLIER_COVERAGE or self.page_language() is None:
             return None
@@ -385,7 +387,9 @@ class _Stripper:
             return None
         keywords_only = not sentence.rstrip().endswith((".", "!", "?", "。"))
         category = spam_category(sentence, self.settings, self.topics) if keywords_only else None
-        if not category and _strong_hits(sentence) >= SENTENCE_STRONG_HITS:
+        # without a folded strong phrase, _strong_hits' four scans (slower ones) find none
+        strong_phrase = not category and load_lexicon().may_name_strong(sentence)
+        if strong_phrase and _strong_hits(sentence) >= SENTENCE_STRONG_HITS:
             category = strong_category(sentence)
         return category or self.outlier(sentence)
 
