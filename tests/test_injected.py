@@ -574,3 +574,16 @@ def test_best_hits_and_strong_hits_find_nothing_where_the_folded_gates_find_noth
         if not lex.may_name_strong(text):
             assert _strong_hits(text) == 0, text
     assert skipped > 1000
+
+
+def test_may_match_cuts_ascii_texts_into_the_words_the_findall_finds():
+    """may_match cuts an ASCII text with bytes.translate: the same answer as the casefolded \\w-runs
+    (_WORDS.findall) on every ASCII character next to a phrase's first word and on page texts."""
+    from cleaners.injected.lexicon import _WORDS, _first_words, may_match
+    from tests.test_spam import lexicon_gate_texts
+
+    texts = [t for t in lexicon_gate_texts() if t.isascii()]
+    texts += [f"{chr(c)}CASINO{chr(c)}x{chr(c)}poker_{chr(c)}" for c in range(128)]
+    texts += [t for c in range(128) for t in (f"x{chr(c)}casino x{chr(c)}", f"Slot{chr(c)}", chr(c))]
+    for text in texts:
+        assert may_match(text) == (not _first_words().isdisjoint(_WORDS.findall(text.casefold()))), text

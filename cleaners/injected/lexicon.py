@@ -37,8 +37,26 @@ def _unspaced_phrases() -> tuple[str, ...]:
     return tuple(sorted({p.casefold() for p in _all_phrases() if unspaced(p)}))
 
 
+# ASCII letters to lower case, the other ASCII characters that are no word characters (\W) to spaces
+_ASCII_WORD_RUNS = bytes(ord(chr(c).lower()) if re.match(r"\w", chr(c)) else 32 for c in range(128)) + bytes(
+    range(128, 256))
+
+
+def _ascii_word_runs(text: str) -> list[bytes]:
+    """_WORDS.findall(text.casefold()) of an ASCII text, as bytes: bytes.translate and split, 0.6
+    against 1.6 µs a text."""
+    return text.encode().translate(_ASCII_WORD_RUNS).split()
+
+
+@lru_cache(maxsize=1)
+def _ascii_first_words() -> frozenset[bytes]:
+    return frozenset(w.encode() for w in _first_words() if w.isascii())
+
+
 def may_match(text: str) -> bool:
     """False when no lexicon phrase can occur in `text` (a fast test before the real matching)."""
+    if text.isascii():  # most texts; no phrase of an unspaced script can occur in them
+        return not _ascii_first_words().isdisjoint(_ascii_word_runs(text))
     folded = text.casefold()
     if not _first_words().isdisjoint(_WORDS.findall(folded)):
         return True
