@@ -222,7 +222,8 @@ def lexicon_gate_texts() -> list[str]:
 def test_the_folded_gates_pass_every_text_where_a_phrase_or_a_strong_phrase_occurs():
     """may_name_spam and may_name_strong are the gates before the IGNORECASE patterns (spam_category
     returns None for a line of 13 to max_line_words words without a strong phrase, the HTML passes
-    skip _strong_hits and _best_hits): on every text where those find a phrase, the gate passes."""
+    skip _strong_hits, _best_hits and strong_category's scans): on every text where those find a
+    phrase, the gate passes."""
     from cleaners.spam import _prefix_tree_pattern, lexicon_phrases, load_lexicon
 
     lex = load_lexicon()  # the flat patterns' phrases as prefix trees: the same matches, found faster
