@@ -4,7 +4,10 @@ the direct run's forked BatchPool and the Prefect flow's spawned one. The failur
 the WINNOW_TEST_FAULTS hook of flows/run.py: a page holding "WINNOW-FAULT:<kind>" misbehaves
 when it is cleaned, in whatever process cleans it."""
 import json
+import os
 import random
+import time
+from pathlib import Path
 
 import pytest
 
@@ -122,6 +125,8 @@ def test_on_a_dask_cluster_the_same_faults_cost_only_their_pages(tmp_path, monke
 
     raw = faulty_raw(tmp_path)
     monkeypatch.setenv("WINNOW_TEST_FAULTS", "1")  # read at import by the Dask workers and their processes
+    tag = f"{os.getpid()}-{time.time_ns()}"  # inherited by every process this run starts
+    monkeypatch.setenv("WINNOW_TEST_PROCESS_TAG", tag)
     settings = Settings.model_validate({"run": {**SETTINGS, "workers": 2, "runner": "dask"}})
     state = run_clean_flow(settings, raw, tmp_path / "out", return_state=True)
     assert state.is_completed()
@@ -135,19 +140,32 @@ def test_on_a_dask_cluster_the_same_faults_cost_only_their_pages(tmp_path, monke
     for folder in ("articles", "rejected"):
         assert (lines_without(tmp_path / "out", folder, report["run_id"], FAULTS)
                 == lines_without(tmp_path / "direct", folder, direct["run_id"], FAULTS))
-    assert not _spawned_processes_left(), "the Dask workers' cleaning processes outlived them"
+    assert not _spawned_processes_left(tag), "the Dask workers' cleaning processes outlived them"
 
 
-def _spawned_processes_left() -> list[str]:
-    """Processes started by multiprocessing's spawn that are not this process's own children."""
+def _spawned_processes_left(tag: str, grace: float = 10.0) -> list[str]:
+    """Processes started by multiprocessing's spawn under this test (their environment holds
+    `tag`: other runs on the machine are not counted) that are not this process's own children,
+    once they have had `grace` seconds to exit."""
     import multiprocessing
-    import os
     import subprocess
 
-    mine = {str(p.pid) for p in multiprocessing.active_children()}
-    listing = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True).stdout.splitlines()
-    return [line for line in listing if "multiprocessing.spawn" in line
-            and line.split()[0] not in mine and line.split()[1] != str(os.getpid())]
+    deadline = time.monotonic() + grace
+    while True:
+        mine = {str(p.pid) for p in multiprocessing.active_children()}
+        listing = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True).stdout.splitlines()
+        left = [line for line in listing if "multiprocessing.spawn" in line and line.split()[0] not in mine
+                and line.split()[1] != str(os.getpid()) and _holds_tag(line.split()[0], tag)]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.5)
+
+
+def _holds_tag(pid: str, tag: str) -> bool:
+    try:
+        return f"WINNOW_TEST_PROCESS_TAG={tag}".encode() in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:  # gone, or not ours to read
+        return False
 
 
 def test_a_daemonic_dask_worker_cleans_in_its_own_process(monkeypatch):
