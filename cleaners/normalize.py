@@ -121,9 +121,13 @@ CACHED_LONG_LINE_CHARS = 10_000  # a page's long paragraphs: 64 of them at most,
 @cache_line(maxsize=16_384, max_chars=CACHED_LINE_CHARS, long_maxsize=64, long_max_chars=CACHED_LONG_LINE_CHARS)
 def collapse_spaces(line: str) -> str:
     stripped = line.strip()
-    # most lines: nothing to collapse. Every _ODD_SPACE is unprintable (a separator other than
-    # ' ', or a format or control character): a printable line needs no regex scan
-    if "  " not in stripped and (stripped.isprintable() or not _ODD_SPACE.search(stripped)):
+    # Every _ODD_SPACE, and every whitespace character but ' ', is unprintable (a separator other
+    # than ' ', a format or control character): in a printable line the rule only joins runs of
+    # ' ', which split() and join do without two regex scans (text pages keep two spaces after a
+    # full stop: 11 -> 3 us for a line of 300 characters)
+    if stripped.isprintable():
+        return " ".join(stripped.split()) if "  " in stripped else stripped
+    if "  " not in stripped and not _ODD_SPACE.search(stripped):
         return stripped
     return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
 

@@ -161,8 +161,12 @@ def test_collapse_spaces_shortcut_gives_what_the_full_rule_gives_for_every_chara
     from cleaners.normalize import _INVISIBLE, _SPACES, collapse_spaces
 
     special = [c for c in range(sys.maxunicode + 1) if _SPACES.match(chr(c)) or _INVISIBLE.match(chr(c))]
+    # the shortcut for printable lines: ' ' is the only one of those, and the only whitespace, that is printable
+    assert [chr(c) for c in special if chr(c).isprintable()] == [" "]
+    assert [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c).isprintable()] == [" "]
     for code in [*special, *range(0, sys.maxunicode + 1, 97)]:
-        for line in (f" a{chr(code)}b c ", f"“x”{chr(code)}", f"    {chr(code)} indented{chr(code)}  ", f"{chr(code)}x"):
+        for line in (f" a{chr(code)}b c ", f"“x”{chr(code)}", f"    {chr(code)} indented{chr(code)}  ", f"{chr(code)}x",
+                     f"a.  {chr(code)}b  c", f"  x {chr(code)}  y\n", f"{chr(code)}  x   y {chr(code)}"):  # runs of ' ' too
             assert collapse_spaces(line) == _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip(), hex(code)
 
 
