@@ -108,6 +108,8 @@ def _to_iso(match: re.Match[str]) -> str | None:
 def parse_date(text: str) -> str | None:
     """The ISO date when `text` is (essentially) only a date, else None."""
     text = text.strip(" ,.|-–—:")
+    if not _A_YEAR.search(text):  # no pattern matches without a year (see _A_YEAR): most lines have none
+        return None
     for pattern in DATE_PATTERNS:
         match = pattern.fullmatch(text)
         if match:
@@ -115,7 +117,9 @@ def parse_date(text: str) -> str | None:
     return None
 
 
-# Every pattern above holds _YEAR: a text without one holds no date (most texts searched have none).
+# Every pattern above holds _YEAR outside any optional part (tests: test_every_date_pattern_needs_a_year),
+# so each of its matches holds a match of _YEAR: a text without one holds no date. Most texts asked
+# about have none: parse_date on comment lines 10 -> 0.5 us, find_date on pages.
 _A_YEAR = re.compile(_YEAR)
 assert all(_YEAR in pattern.pattern for pattern in DATE_PATTERNS)
 

@@ -108,3 +108,47 @@ def test_searching_from_the_core_changes_no_answer_on_texts_of_date_parts():
     assert sum(found is not None for found in answers) >= 300  # the texts do hold dates
     # and dates that open with a weekday or a month written before their digits
     assert sum(1 for text, found in zip(texts, answers) if found and not text[found[1][0]].isdigit()) >= 200
+
+
+def _required_groups(items) -> set[int]:
+    """Numbers of the groups that every match of the parsed sequence `items` holds: groups met
+    along the sequence, not inside a branch, a repeat or a lookaround."""
+    from re import _constants as sre
+
+    found: set[int] = set()
+    for op, av in items:
+        if op is sre.SUBPATTERN:
+            group, _, _, inner = av
+            found |= {group} if group else set()
+            found |= _required_groups(inner)
+    return found
+
+
+def test_every_date_pattern_needs_a_year():
+    """parse_date and find_date answer None at once when no year is written: every pattern holds
+    the year's group outside any optional part, so each of its matches holds a match of _A_YEAR."""
+    from re import _parser as sre_parse
+
+    from cleaners import dates
+
+    for pattern in dates.DATE_PATTERNS:
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+        assert pattern.groupindex["year"] in _required_groups(tree), pattern.pattern[:80]
+        assert dates._A_YEAR.pattern in pattern.pattern  # and the year's group is _A_YEAR's pattern
+
+
+def test_the_year_shortcut_changes_no_answer_of_parse_date(monkeypatch):
+    """parse_date's answers are those of trying every pattern, on dates alone (found in texts of
+    date parts), with words or separators around them, and on lines of the seed pages."""
+    from cleaners import dates
+    from tests.conftest import SEEDS_RAW
+
+    texts = _texts_of_date_parts(3000)
+    spans = [found[1] if found else None for found in map(find_date, texts)]
+    alone = [text[start:end] for text, span in zip(texts, spans) if span for start, end in [span]]
+    texts += alone + [f"{around}{date}{around}" for date in alone[:500] for around in (" ", " - ", ", ", "x", "\u00a0")]
+    texts += [line for page in sorted(SEEDS_RAW.glob("*.txt")) for line in page.read_text(encoding="utf-8").split("\n")]
+    shortcut = [parse_date(text) for text in texts]
+    monkeypatch.setattr(dates, "_A_YEAR", re.compile(""))  # found in every text: every pattern is tried
+    assert shortcut == [parse_date(text) for text in texts]
+    assert sum(found is not None for found in shortcut) >= 1000  # the texts do hold dates alone
