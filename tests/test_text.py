@@ -120,6 +120,37 @@ def test_unicode_repair_skips_plain_lines_without_changing_what_ftfy_gives():
     assert fix_text("caf\u00c3\u00a9 ok") == "café ok"
 
 
+def test_unicode_repair_of_generated_pages_is_ftfys():
+    """fix_text hands ftfy only the lines it could change (and no page when none of its lines
+    holds a character of _BADNESS_ANCHORS, a control character or an HTML entity): on pages of
+    lines made of plain words, typographic punctuation, mojibake, '&' with and without entities,
+    tags and control characters, its text is ftfy's."""
+    import random
+    import unicodedata
+
+    import ftfy
+    import ftfy.bad_codecs  # noqa: F401 - registers the sloppy codecs that make the mojibake
+
+    from cleaners.normalize import _FTFY, TYPOGRAPHIC, fix_text
+    from tests.conftest import SEEDS_RAW
+
+    honest = ["“Quoted” text – it’s fine", "Grüße aus Köln, señor", "Москва — столица", "café «très» bien…"]
+    pieces = ["plain", "words", " ", "  ", "Q&A", "AT&T;", "&amp;", "&eacute;", "&EACUTE;", "&#39;", "&#x27;", "&nbsp",
+              "&lt;b&gt;", "<b>", "x<y", "\x1b[31m", "\x00", "\x85", "\u2028", "\ufb01", "\uff21", "\u00a0", "\t",
+              *TYPOGRAPHIC, "°", "é", "½", *honest]
+    pieces += [t.encode("utf-8").decode(codec, "replace") for t in honest for codec in ("sloppy-windows-1252", "latin-1")]
+    rng = random.Random(5)
+    pages = ["\n".join("".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(rng.randint(1, 6)))
+             for _ in range(1500)]
+    pages += [p.read_text(encoding="utf-8") for p in sorted(SEEDS_RAW.glob("*.txt"))]
+    changed = 0
+    for page in pages:
+        expected = unicodedata.normalize("NFC", ftfy.fix_text(page.replace("\r\n", "\n").replace("\r", "\n"), config=_FTFY))
+        assert fix_text(page) == expected, page
+        changed += expected != page
+    assert changed > 300  # the pages do hold what ftfy repairs
+
+
 def test_mojibake_test_near_non_ascii_characters_equals_ftfys_on_every_line():
     """_is_bad searches ftfy's pattern only around non-ASCII characters; its '^' alternative
     ("Ã " at a line's start only) and matches at window edges must come out as ftfy's."""
@@ -128,9 +159,10 @@ def test_mojibake_test_near_non_ascii_characters_equals_ftfys_on_every_line():
     import ftfy.bad_codecs  # noqa: F401 - registers the sloppy codecs that make the mojibake
     from ftfy.badness import is_bad
 
-    from cleaners.normalize import _BADNESS_WIDTH, _is_bad
+    from cleaners.normalize import _BADNESS_ANCHORS, _BADNESS_WIDTH, TYPOGRAPHIC, _is_bad
 
     assert _BADNESS_WIDTH is not None  # proved for this ftfy: else is_bad runs on whole lines (slower)
+    assert not any(_BADNESS_ANCHORS.match(c) for c in TYPOGRAPHIC)  # curly quotes and dashes open no window
     honest = ["“Quoted” text – it’s fine", "Grüße aus Köln, señor", "Москва — столица", "東京は晴れ",
               "Ã start of line", "no: x Ã start", "a\u00c3 b", "ends in mojibake " * 3 + "caf\u00c3\u00a9"]
     lines = honest + [t.encode("utf-8").decode(codec, "replace") for t in honest
