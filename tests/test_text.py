@@ -198,7 +198,8 @@ def test_collapse_spaces_shortcut_gives_what_the_full_rule_gives_for_every_chara
     assert [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c).isprintable()] == [" "]
     for code in [*special, *range(0, sys.maxunicode + 1, 97)]:
         for line in (f" a{chr(code)}b c ", f"“x”{chr(code)}", f"    {chr(code)} indented{chr(code)}  ", f"{chr(code)}x",
-                     f"a.  {chr(code)}b  c", f"  x {chr(code)}  y\n", f"{chr(code)}  x   y {chr(code)}"):  # runs of ' ' too
+                     f"a.  {chr(code)}b  c", f"  x {chr(code)}  y\n", f"{chr(code)}  x   y {chr(code)}",  # runs of ' '
+                     f"\xa0a\xa0{chr(code)}b \xa0 c\xa0\xa0d{chr(code)}     e\xa0"):  # and no-break spaces
             assert collapse_spaces(line) == _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip(), hex(code)
 
 
