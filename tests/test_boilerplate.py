@@ -218,3 +218,68 @@ def test_one_pattern_for_all_chrome_lines_gives_the_first_reason_in_order():
         if expected:
             assert chrome_reason(line) == expected, line
     assert found >= 10
+
+
+def _chrome_reason_one_pattern_at_a_time(line: str) -> str | None:
+    """chrome_reason as the rule says it: the first CHROME_LINES pattern that matches the whole
+    line, else a call to subscribe."""
+    from cleaners.boilerplate import _EDGE_SEPARATORS, _NEWSLETTER_CALL, CHROME_LINES
+    from cleaners.normalize import collapse_spaces
+
+    collapsed = collapse_spaces(line)
+    text = collapsed.strip(_EDGE_SEPARATORS) or collapsed
+    if len(text) > 300:
+        return None
+    reason = next((r for r, p in CHROME_LINES.items() if p.fullmatch(text)), None)
+    if reason is None and len(text.split()) <= 30 and all(p.search(text) for p in _NEWSLETTER_CALL):
+        return "chrome:newsletter"
+    return reason
+
+
+def test_the_pieces_that_gate_a_scan_are_what_lower_gives_of_every_character_taken_for_them():
+    """A scanning alternative (and the newsletter test) is tried only on a line whose lower() holds
+    one of its pieces: every character the pattern takes for a letter of a piece, case ignored,
+    must lower to that letter, for every code point ("ı" is taken for "i" and "ſ" for "s": no piece
+    holds them); and each piece is written in its alternative."""
+    import re
+    import sys
+
+    from cleaners.boilerplate import _FLAGS, _LIST_WORD_PIECES, _NEWSLETTER_CALL, _SCANNING
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    letters = {c for pieces in [*_SCANNING.values(), _LIST_WORD_PIECES] for piece in pieces for c in piece}
+    for letter in sorted(letters):
+        assert {c.lower() for c in re.findall(re.escape(letter), every, _FLAGS)} == {letter}, letter
+    assert {c.lower() for c in re.findall("i", every, _FLAGS)} != {"i"}  # the test sees the quirks
+    for alternative, pieces in [*_SCANNING.items(), (_NEWSLETTER_CALL[1].pattern, _LIST_WORD_PIECES)]:
+        assert all(piece in alternative for piece in pieces)
+
+
+def test_scanning_alternatives_tried_apart_give_the_reason_of_one_pattern_at_a_time():
+    """Lines made to match (and nearly match) the alternatives tried apart, the newsletter test and
+    their neighbours, in every case, with "ı", "İ", "ſ" and the Kelvin sign where the pattern takes
+    them for letters: chrome_reason's reason is the one of trying the patterns one by one."""
+    import random
+
+    from cleaners.boilerplate import chrome_reason
+
+    stems = ["© 2020 Acme. All rights reserved.", "Copyright 2019 Foo — all rights reserved", "Some text all rights reserved",
+             "all rights reservedx", "Older post title »", "« Newer post title", "Next › ", "a b c d e f g h i »",
+             "Word. Then »", "“Başlık” için 3 yorum", "Yazı hakkında 2 yanıt", "x için bir cevap", "23 Responses to “X”",
+             "Sign up for our newsletter today", "Join our mailing list for free", "newsletter", "Subscribe to the inbox",
+             "Read more »", "Share this:", "Comments (3)", "Reply", "reserved", "served » rights", "hakkında"]
+    swaps = [("i", "ı"), ("i", "İ"), ("s", "ſ"), ("k", "\u212a"), ("K", "\u212a"), ("I", "ı"), (" ", "  "), (".", "")]
+    rng = random.Random(3)
+    lines = list(stems)
+    for _ in range(4000):
+        line = rng.choice(stems)
+        if rng.random() < 0.5:
+            line = "".join(c.upper() if rng.random() < 0.5 else c for c in line)
+        for old, new in rng.sample(swaps, rng.randint(0, 3)):
+            line = line.replace(old, new)
+        if rng.random() < 0.3:
+            line = rng.choice(["| ", "- ", "x ", ""]) + line + rng.choice([" |", " ·", "!", ""])
+        lines.append(line)
+    answers = [chrome_reason(line) for line in lines]
+    assert answers == [_chrome_reason_one_pattern_at_a_time(line) for line in lines]
+    assert {"chrome:copyright", "chrome:navigation", "chrome:comment_count", "chrome:newsletter"} <= set(answers)
