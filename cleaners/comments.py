@@ -147,16 +147,18 @@ class SplitTextComments:
                 current.text = "\n".join(text_lines)
                 comments.append(current)
 
+        # chrome_reason and parse_head collapse the line first: asked of the raw line (as by
+        # _thread_start and the boilerplate step) they answer from the cache
         for pos, raw in enumerate(thread):
             line = collapse_spaces(raw)
-            reason = chrome_reason(line) if line else None
+            reason = chrome_reason(raw) if line else None
             if reason in _THREAD_END:
                 close()
                 return comments, thread[pos:]  # the closing chrome is judged by the chrome step
             if reason:
                 draft.remove(STEP, reason, line)
                 continue
-            head = parse_head(line)
+            head = parse_head(raw)
             footer = _TYPEPAD_FOOTER.fullmatch(line) if line else None
             if head:
                 close()
@@ -195,10 +197,9 @@ def _answered(comments: list[Comment], name: str | None) -> str | None:
 def _is_last_text(thread: list[str], pos: int) -> bool:
     """True when no further text of the same comment follows line `pos`."""
     for raw in thread[pos + 1:]:
-        line = collapse_spaces(raw)
-        if not line or chrome_reason(line):
+        if not collapse_spaces(raw) or chrome_reason(raw):
             continue
-        return bool(parse_head(line))
+        return bool(parse_head(raw))
     return True
 
 

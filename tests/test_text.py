@@ -201,6 +201,8 @@ def test_collapse_spaces_shortcut_gives_what_the_full_rule_gives_for_every_chara
                      f"a.  {chr(code)}b  c", f"  x {chr(code)}  y\n", f"{chr(code)}  x   y {chr(code)}",  # runs of ' '
                      f"\xa0a\xa0{chr(code)}b \xa0 c\xa0\xa0d{chr(code)}     e\xa0"):  # and no-break spaces
             assert collapse_spaces(line) == _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip(), hex(code)
+            # the comment step asks chrome_reason and parse_head (which collapse first) of the raw line
+            assert collapse_spaces(collapse_spaces(line)) == collapse_spaces(line), hex(code)
 
 
 def test_long_lines_are_collapsed_but_only_paragraphs_are_remembered():
