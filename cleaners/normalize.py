@@ -181,12 +181,27 @@ _ASCII_WORD_BYTES = bytes((c | 0x20 if chr(c).isalpha() else c) if c < 128 and c
                           for c in range(256))
 
 
+# Typographic punctuation and the no-break space: no letter or digit, alone or as NFKC writes them
+# ("…" is "..."), and composing with no ASCII character: in a text of ASCII and these, comparable()
+# sees each as a space (tests). English comments are such texts (curly quotes, dashes).
+_SPACE_LIKE = TYPOGRAPHIC + "\xa0"
+
+
 def comparable(text: str) -> str:
     """A key for 'the same text': case, whitespace and punctuation do not count."""
+    if not text.isascii() and (spaced := _space_like_as_spaces(text)).isascii():
+        text = spaced  # the bench's comments: 32 -> 9 us
     if text.isascii():  # NFKC changes no ASCII text: one bytes.translate instead of a regex scan, 3x faster
         return b" ".join(text.encode("ascii").translate(_ASCII_WORD_BYTES).split()).decode("ascii")
     text = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(_ALNUM_RUN.findall(text))
+
+
+def _space_like_as_spaces(text: str) -> str:
+    for mark in _SPACE_LIKE:
+        if mark in text:
+            text = text.replace(mark, " ")
+    return text
 
 
 def ends_in_initial(name: str) -> bool:

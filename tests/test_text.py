@@ -187,6 +187,30 @@ def test_comparable_keys_and_collapsed_spaces_are_what_the_character_rules_say()
     assert collapse_spaces("tab\there  and\u00a0nbsp\u200b ") == "tab here and nbsp"
 
 
+def test_comparable_of_ascii_text_with_typographic_punctuation_is_the_full_rules():
+    """comparable() makes typographic punctuation spaces when that leaves ASCII text: its key must
+    be the one of NFKC, casefold and the runs of letters and digits, next to every ASCII character
+    and in generated texts."""
+    import random
+    import unicodedata
+
+    from cleaners.normalize import _ALNUM_RUN, _SPACE_LIKE, comparable
+
+    def full_rule(text: str) -> str:
+        return " ".join(_ALNUM_RUN.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+    for mark in _SPACE_LIKE:
+        assert not any(map(str.isalnum, unicodedata.normalize("NFKC", mark)))
+        for code in range(128):
+            for text in (chr(code) + mark, mark + chr(code), f"a{chr(code)}{mark}{chr(code)}b"):
+                assert comparable(text) == full_rule(text), (hex(code), mark)
+    rng = random.Random(9)
+    pool = ["Don", "t", "’", "“", "”", "–", "—", "…", "\xa0", " ", "  ", "A1", "x_y", "É", "e\u0301", "ﬁ", "½", ".", "'"]
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    assert [comparable(t) for t in texts] == [full_rule(t) for t in texts]
+    assert sum(not t.isascii() and t.translate({ord(m): None for m in _SPACE_LIKE}).isascii() for t in texts) > 1000
+
+
 def test_collapse_spaces_shortcut_gives_what_the_full_rule_gives_for_every_character():
     import sys
 
