@@ -322,6 +322,13 @@ _COUNTED_ENTRY = re.compile(r"[-•*►▼▸]?\s*[^()\s][^()]{0,50}?\s*\((?!1[5
 _MONTH_ENTRY = re.compile(rf"[-•*►▼▸]?\s*(?:{MONTH_NAMES})\.? (?:19|20)\d\d(?:\s*\(\d{{1,5}}\))?", re.IGNORECASE)
 
 
+def _ends_as_entry(text: str) -> bool:
+    """Whether `text` ends as each match of _COUNTED_ENTRY and _MONTH_ENTRY does: with ")" or a
+    digit (\\d is Unicode's Nd, as isdecimal). Most lines do not: they skip split() and both
+    patterns (counted_entry_runs on the bench text pages: 0.26 -> 0.16 ms a page)."""
+    return text[-1:] == ")" or text[-1:].isdecimal()
+
+
 MIN_WIDGET_RUN = 3  # one "Apples (3)" may be prose; three in a row are a widget
 
 
@@ -331,7 +338,7 @@ def counted_entry_runs(lines: list[str]) -> set[int]:
     run: list[int] = []
     for i, line in enumerate([*lines, ""]):
         text = collapse_spaces(line)
-        if text and len(text.split()) <= 8 and (_COUNTED_ENTRY.fullmatch(text) or _MONTH_ENTRY.fullmatch(text)):
+        if _ends_as_entry(text) and len(text.split()) <= 8 and (_COUNTED_ENTRY.fullmatch(text) or _MONTH_ENTRY.fullmatch(text)):
             run.append(i)
             continue
         if len(run) >= MIN_WIDGET_RUN:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from cleaners.boilerplate import category_footer, chrome_reason, counted_entry_runs
@@ -241,7 +243,6 @@ def test_the_pieces_that_gate_a_scan_are_what_lower_gives_of_every_character_tak
     one of its pieces: every character the pattern takes for a letter of a piece, case ignored,
     must lower to that letter, for every code point ("ı" is taken for "i" and "ſ" for "s": no piece
     holds them); and each piece is written in its alternative."""
-    import re
     import sys
 
     from cleaners.boilerplate import _FLAGS, _LIST_WORD_PIECES, _NEWSLETTER_CALL, _SCANNING
@@ -283,3 +284,27 @@ def test_scanning_alternatives_tried_apart_give_the_reason_of_one_pattern_at_a_t
     answers = [chrome_reason(line) for line in lines]
     assert answers == [_chrome_reason_one_pattern_at_a_time(line) for line in lines]
     assert {"chrome:copyright", "chrome:navigation", "chrome:comment_count", "chrome:newsletter"} <= set(answers)
+
+
+def test_widget_entries_end_as_the_shortcut_says(monkeypatch):
+    """counted_entry_runs tries its patterns only on lines ending in ")" or a digit: \\d is every
+    character isdecimal() says, and the runs found are those of trying every line, on seed lines
+    and widget entries ending in digits of other scripts, brackets and spaces."""
+    import random
+    import sys
+
+    from cleaners import boilerplate
+    from tests.conftest import SEEDS_RAW
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert re.findall(r"\d", every) == [c for c in every if c.isdecimal()]
+    assert re.findall(r"\d", every, re.IGNORECASE) == re.findall(r"\d", every)
+    entries = ["- Nov 2011 (25)", "► 2012 (40)", "Personal Tools (98)", "November 2009", "Mai 2020", "x (١٢)",
+               "March 20٢٠", "Apples (3) ", "Tools (98).", "Orientalism (1978)", "- Dec 2011 (22)\u00a0", "plain line", ""]
+    rng = random.Random(4)
+    pages = [[rng.choice(entries) for _ in range(rng.randint(0, 12))] for _ in range(2000)]
+    pages += [p.read_text(encoding="utf-8").split("\n") for p in sorted(SEEDS_RAW.glob("*.txt"))]
+    found = [boilerplate.counted_entry_runs(lines) for lines in pages]
+    monkeypatch.setattr(boilerplate, "_ends_as_entry", bool)  # every non-empty line is tried
+    assert found == [boilerplate.counted_entry_runs(lines) for lines in pages]
+    assert sum(map(len, found)) > 1000
