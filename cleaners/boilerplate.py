@@ -222,6 +222,11 @@ _CATEGORIES = re.compile(
     r"\s*:\s*(?P<cats>.{1,300}?)\.?",
     re.IGNORECASE,
 )
+# What each match of the five footer patterns opens with (a literal start of each of their
+# alternatives, case ignored as they ignore it): one match() spares most lines five fullmatches.
+_FOOTER_OPENING = re.compile(r"this |posted |filed |tag|etiket|schlagw|etiquetas|étiquettes|labels|categor|kategor|catégor",
+                             re.IGNORECASE)
+_FOOTER_PATTERNS = (_CATEGORY_FOOTER, _POSTED_IN, _FILED_UNDER, _TAGGED, _CATEGORIES)
 _MAX_TERM_WORDS = 6  # a tag is a few words; a longer item means the line is a sentence
 _LIST_SPLIT = re.compile(r"\s*[,;|]\s*")  # not "and": "Arts and Culture" is one category
 
@@ -296,7 +301,7 @@ def _scanned_reason(text: str, lowered: str, before: int) -> str | None:
 def category_footer(line: str) -> tuple[list[str], list[str]] | None:
     """Categories and tags from a 'posted in … Bookmark the permalink' line, or None."""
     text = collapse_spaces(line)
-    if len(text) > 400:
+    if len(text) > 400 or not _FOOTER_OPENING.match(text):
         return None
     match = _CATEGORY_FOOTER.fullmatch(text) or _POSTED_IN.fullmatch(text)
     if match:

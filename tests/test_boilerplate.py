@@ -308,3 +308,45 @@ def test_widget_entries_end_as_the_shortcut_says(monkeypatch):
     monkeypatch.setattr(boilerplate, "_ends_as_entry", bool)  # every non-empty line is tried
     assert found == [boilerplate.counted_entry_runs(lines) for lines in pages]
     assert sum(map(len, found)) > 1000
+
+
+def test_footer_opening_is_a_start_of_every_footer_pattern(monkeypatch):
+    """category_footer tries its patterns only on lines that _FOOTER_OPENING matches: each pattern's
+    alternatives open with one of its words (checked on the patterns' parse trees), and the footers
+    found are those of trying every line, on seeds and generated footer lines in every case."""
+    import random
+    from re import _constants as sre, _parser as sre_parse
+
+    from cleaners import boilerplate
+    from tests.conftest import SEEDS_RAW
+
+    openings = boilerplate._FOOTER_OPENING.pattern.split("|")
+
+    def literal_starts(items, prefix=""):
+        """Every literal start of the parsed sequence, up to its first non-literal item."""
+        for i, (op, av) in enumerate(items):
+            if op is sre.LITERAL:
+                prefix += chr(av)
+                continue
+            if op is sre.SUBPATTERN:
+                return literal_starts(list(av[3]) + list(items[i + 1:]), prefix)
+            if op is sre.BRANCH:
+                return [s for alt in av[1] for s in literal_starts(list(alt) + list(items[i + 1:]), prefix)]
+            return [prefix]
+        return [prefix]
+
+    for pattern in boilerplate._FOOTER_PATTERNS:
+        assert pattern.flags == boilerplate._FOOTER_OPENING.flags
+        for start in literal_starts(list(sre_parse.parse(pattern.pattern, pattern.flags))):
+            assert any(start.startswith(opening) for opening in openings), (pattern.pattern[:40], start)
+    stems = ["This entry was posted in News. Bookmark the permalink.", "Posted in Tech | Tagged a, b | 3 Comments",
+             "Filed under: Arts, Music", "Tags: x, y, z", "Tagged With: Apples", "Labels: one, two", "tag: solo",
+             "Categories: A; B", "Kategorie: Kultur", "Catégories : Art", "Schlagwörter: Eins", "Etiketler: bir",
+             "Étiquettes : un", "This post was posted on May 3 and is filed under Life. You can follow", "plain text"]
+    rng = random.Random(8)
+    lines = ["".join(c.upper() if rng.random() < 0.5 else c for c in rng.choice(stems)) for _ in range(3000)]
+    lines += [line for page in sorted(SEEDS_RAW.glob("*.txt")) for line in page.read_text(encoding="utf-8").split("\n")]
+    found = [boilerplate.category_footer(line) for line in lines]
+    monkeypatch.setattr(boilerplate, "_FOOTER_OPENING", re.compile(""))  # every line is tried
+    assert found == [boilerplate.category_footer(line) for line in lines]
+    assert sum(f is not None for f in found) > 2000
