@@ -49,7 +49,14 @@ def text_key(text: str) -> str:
 
 def comment_key(text: str) -> str:
     """A comment reposted with other links, case or punctuation is the same comment."""
-    return comparable(_URL.sub(" ", text))
+    return comparable(_URL.sub(" ", text) if may_hold_url(text) else text)
+
+
+def may_hold_url(text: str) -> bool:
+    """False when _URL cannot match: each match holds "://" or "www." in some case, and no other code
+    point matches ':', '/', '.' or 'w' ignoring case (tested). Two substring scans instead of the
+    regex's scan at every position: the bench's comments (740 characters) 15 -> 4 us."""
+    return "://" in text or "www." in text.lower()
 
 
 def line_key(line: str) -> str:

@@ -129,3 +129,25 @@ def test_signature_text_key_is_the_comparable_form_of_the_whole_text():
     text = "Caf\u00e9 \ufb01ne\n\u0301accent after a break\nStra\u00dfe, \u0130stanbul!\n\nx\u2028y \u2014 the END."
     record = {"id": "a", "text": text, "comments": [], "provenance": {"source": "a.txt"}}
     assert signature_of(record, DedupSettings()).text_key == _key(comparable(text))
+
+
+def test_comment_key_skips_the_link_pattern_only_where_it_cannot_match():
+    # may_hold_url stands for a _URL scan: it must say True wherever _URL matches
+    import re
+    import sys
+
+    from cleaners.dedup import _URL, may_hold_url
+    from cleaners.normalize import comparable
+
+    for literal in "w:/.":  # the pattern's characters that the check looks for, ignoring case
+        matching = {chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(re.escape(literal), chr(c), re.I)}
+        lowering = {chr(c) for c in range(sys.maxunicode + 1) if literal in chr(c).lower()}
+        assert matching == lowering == {literal, literal.upper()}
+    rng = random.Random(5)
+    pieces = ["http", "HTTPS", "hTtP", "://", ":/", "www", "WwW", ".", "w.", "ww", "x", " ", "\u017f", "example"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        if _URL.search(text):
+            assert may_hold_url(text), text
+    for text in ["Great post! See http://a.example/x", "visit WWW.casino.example now", "no link at all", ""]:
+        assert comment_key(text) == comparable(_URL.sub(" ", text))
