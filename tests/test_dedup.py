@@ -151,3 +151,19 @@ def test_comment_key_skips_the_link_pattern_only_where_it_cannot_match():
             assert may_hold_url(text), text
     for text in ["Great post! See http://a.example/x", "visit WWW.casino.example now", "no link at all", ""]:
         assert comment_key(text) == comparable(_URL.sub(" ", text))
+
+
+def test_a_page_without_a_site_has_no_line_or_comment_hashes_and_the_same_keys():
+    # they serve site-wide repeats only (site_repeats, the index's site tables), which need a site
+    rng = random.Random(6)
+    text = "\n".join(article(rng))
+    comments = [("A comment long enough to count as one, with www.example.com in it.", None)]
+    with_site = signature_of(_record("a", text, comments=comments), SETTINGS)
+    without = signature_of(_record("a", text, comments=comments, site=None), SETTINGS)
+    assert len(with_site.lines) > 0 and len(with_site.comments) > 0
+    assert len(without.lines) == 0 and len(without.comments) == 0 and without.site is None
+    for name in ("text_key", "content_key", "minhash", "buckets", "length"):
+        assert getattr(with_site, name) == getattr(without, name), name
+    index = MemoryIndex(SETTINGS)
+    index.add(without, 1, first=True)
+    assert not index.lines and not index.comments
