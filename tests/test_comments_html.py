@@ -901,3 +901,45 @@ def test_a_thread_finds_what_each_profile_path_finds_from_each_item():
                     assert thread.found(path, item) == path(item), (page.name, path.path)
             skipped += sum(not found for found in thread._in_container.values())
     assert skipped > 100
+
+
+def _profile_paths() -> list:
+    from cleaners.comments_html.profiles import GENERIC, MARKED, PROFILES
+
+    paths = []
+    for profile in (*PROFILES, *GENERIC, MARKED):
+        for path in (*profile.author, *profile.date, *profile.text, profile.subject, profile.footer):
+            if path is not None and path not in paths:
+                paths.append(path)
+    return paths
+
+
+def test_a_one_step_path_finds_from_each_item_what_it_finds_from_the_item_itself():
+    """A thread finds what a one-step path (.//x[...]) finds in an item among what it found in the
+    container: the same nodes in the same order as path(item), on every fixture and corpus page,
+    with items nested in one another and the container itself an item."""
+    from lxml import etree
+
+    from cleaners.comments_html.profiles import MARKED
+    from cleaners.comments_html.thread import _one_step_below, _reads_below, _Thread
+
+    paths = _profile_paths()
+    one_step = [p for p in paths if _one_step_below(p)]
+    assert len(one_step) > 20 and all(_reads_below(p) for p in one_step)
+    assert not _one_step_below(etree.XPath(".//*[@class='a']//cite"))  # the first step may start outside the item
+    assert not _one_step_below(etree.XPath("following-sibling::dd[1]"))
+    nested = b'<div id="c"><div class="comment"><span class="fn">A</span><div class="comment"><span class="fn">B' \
+             b'</span></div><p class="comment-content">x</p></div><span class="fn">C</span></div>'
+    compared = 0
+    for page in [*_fixture_and_corpus_pages(), nested]:
+        body = lxml.html.document_fromstring(page).find("body")
+        if body is None:
+            continue
+        for container in [body, *body.iter("div", "ol", "ul", "section")][:6]:
+            items = [container, *container.iter("li", "div", "article")]
+            thread = _Thread(MARKED, container, items)
+            for path in one_step:
+                for item in items:
+                    assert thread.found(path, item) == path(item), path.path
+                    compared += 1
+    assert compared > 50_000

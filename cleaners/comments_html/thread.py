@@ -29,6 +29,7 @@ class _Thread:
     _texts: set | None = None
     _inside: set = field(default_factory=set)  # the items inside the container
     _in_container: dict = field(default_factory=dict)  # path: what it finds from the container
+    _one_step: dict = field(default_factory=dict)  # path: {item: what it finds from the item}
 
     def __post_init__(self) -> None:
         self.item_set = set(self.items)
@@ -41,10 +42,30 @@ class _Thread:
     def found(self, path: etree.XPath, item) -> list:
         """path(item). Most of a profile's paths find nothing in most threads: a path that reads
         only below where it starts is asked of the container once (the tree does not change while
-        a thread is read), and of no item inside it when it finds nothing there (0.3 ms a page)."""
-        if item in self._inside and _reads_below(path) and not self.in_container(path):
-            return []
+        a thread is read), and of no item inside it when it finds nothing there (0.3 ms a page).
+        A one-step path (.//x[...]) is not asked of the items at all: see _by_item."""
+        if item in self._inside and _reads_below(path):
+            if not self.in_container(path):
+                return []
+            if _one_step_below(path):
+                return self._by_item(path).get(item, [])
         return path(item)
+
+    def _by_item(self, path: etree.XPath) -> dict:
+        """path(item) for each item inside the container, from path(container): a one-step path
+        finds from an item the nodes it finds from the container that lie inside that item (its
+        predicates test each node alone), in the same document order. One evaluation a thread
+        instead of one an item: the time in found() over 300 corpus pages went 0.68 -> 0.49 ms a page."""
+        by_item = self._one_step.get(path)
+        if by_item is None:
+            by_item = self._one_step[path] = {}
+            for node in self.in_container(path):
+                for ancestor in node.iterancestors():
+                    if ancestor in self._inside:
+                        by_item.setdefault(ancestor, []).append(node)
+                    if ancestor is self.container:
+                        break
+        return by_item
 
     def in_container(self, path: etree.XPath) -> list:
         """path(container), asked once."""
@@ -86,18 +107,30 @@ class _Thread:
 
 _LITERALS = re.compile(r"'[^']*'|\"[^\"]*\"")
 _BELOW = re.compile(r"\.//[\w*-]+(?:/{1,2}[\w*-]+)*")  # descendant and child steps, no other axis
+_ONE_STEP = re.compile(r"\.//[\w*-]+")
 
 
 @lru_cache(maxsize=256)  # the paths are the profiles' constants
 def _reads_below(path: etree.XPath) -> bool:
     """`path` finds only descendants of the node it starts from, whatever its predicates test."""
+    return _BELOW.fullmatch(_steps(path)) is not None
+
+
+@lru_cache(maxsize=256)
+def _one_step_below(path: etree.XPath) -> bool:
+    """`path` is one descendant step, whatever its predicates test: .//li[...], .//*[...]."""
+    return _ONE_STEP.fullmatch(_steps(path)) is not None
+
+
+def _steps(path: etree.XPath) -> str:
+    """`path` without its predicates (and the literals in them)."""
     steps, depth = [], 0
     for ch in _LITERALS.sub("", path.path):
         depth += ch == "["
         if not depth:
             steps.append(ch)
         depth -= ch == "]"
-    return _BELOW.fullmatch("".join(steps)) is not None
+    return "".join(steps)
 
 
 def _previous_item(el, item_set: set):
