@@ -22,7 +22,6 @@ from functools import lru_cache
 from lxml import etree
 
 
-
 def _first_of(element: etree._Element, names: frozenset[str]) -> str:
     """The string value of the XPath `@a|@b` on `element`: its first of those attributes, in the
     order the element has them; "" when it has none."""
@@ -63,20 +62,30 @@ class AttributeQuery:
     def __call__(self, tree: etree._Element) -> list:
         if self.unless is not None and self.unless(tree):
             return self.xpath(tree)
-        top = tree.getroottree().getroot() if self.whole_document else tree
-        # lxml's iter() filters the tags natively: twice as fast as finding the attributes' owners
-        elements = top.iter(*self.tags) if self.tags else top.iter(etree.Element)
+        tags = self.tags or (etree.Element,)
+        # lxml filters the tags natively: twice as fast as finding the attributes' owners
+        if self.whole_document:  # //*: the document's elements
+            elements = tree.getroottree().getroot().iter(*tags)
+        else:  # .//*: the context's descendants
+            elements = tree.iterdescendants(*tags)
         test = self.test
-        if self.first_only:  # (the context itself is no descendant of its own)
-            first = next((el for el in elements if test(el) and (el is not tree or self.whole_document)), None)
+        if self.first_only:
+            first = next((el for el in elements if test(el)), None)
             return [] if first is None else [first]
         found = [el for el in elements if test(el)]
-        if found and found[0] is tree and not self.whole_document:
-            found = found[1:]  # iter() starts at the context, which .//* leaves out
         if self.first_per_parent:
-            parents: set = set()
-            found = [el for el in found if not (el.getparent() in parents or parents.add(el.getparent()))]
+            found = _first_of_each_parent(found)
         return _links_below(found) if self.links_below else found
+
+
+def _first_of_each_parent(elements: list) -> list:
+    first, parents = [], set()
+    for el in elements:
+        parent = el.getparent()
+        if parent not in parents:
+            parents.add(parent)
+            first.append(el)
+    return first
 
 
 def _links_below(elements: list) -> list:
