@@ -102,12 +102,15 @@ def minhash(normalized: str, settings: DedupSettings) -> bytes:
     # the digests joined in C (no Python loop: a third faster) and their first 4 bytes read by numpy
     digests = b"".join(map(_DIGEST, map(sha1, shingles)))
     hashes = _fmix32(np.frombuffer(digests, dtype=_SHA1_FIRST_WORD)["word"])
-    # a row per shingle, a column per permutation (uint32 arithmetic wraps: that is the mod 2^32), in
-    # slices of rows: a page of a million shingles would otherwise need a 512 MB matrix, twice
+    # a row per permutation, a column per shingle (uint32 arithmetic wraps: that is the mod 2^32), in
+    # slices of columns: a page of a million shingles would otherwise need a 512 MB matrix. One matrix
+    # a slice, b added in place: `a*h + b` made a second one, and the two cost 5x the arithmetic
+    # (0.65 against 0.13 ms for 1,264 shingles, timeit; the second matrix cost its allocation)
     lowest = np.full(len(a), np.iinfo(np.uint32).max, dtype=np.uint32)
     for start in range(0, len(hashes), _SHINGLE_ROWS):
-        rows = hashes[start:start + _SHINGLE_ROWS].reshape(-1, 1) * a + b
-        np.minimum(lowest, rows.min(axis=0), out=lowest)
+        rows = np.multiply.outer(a, hashes[start:start + _SHINGLE_ROWS])
+        rows += b[:, None]
+        np.minimum(lowest, rows.min(axis=1), out=lowest)
     return lowest.astype("<u4").tobytes()
 
 
