@@ -1,0 +1,114 @@
+"""htmldate's page-wide date patterns, found without trying them at every character: the same matches.
+
+When nothing else dates a page, htmldate's search_page runs nine patterns over the page's whole
+serialized HTML (23 KB on average) with `pattern.findall`, most of them `\\D(<digits and
+separators>)\\D`. A pattern that opens with `\\D` gives Python's re no first character to skip to,
+so it is tried at each position of the string: 2 ms of a page that gets there.
+
+Here each such pattern has a `core`, a regex that matches wherever the text after the pattern's
+leading `\\D` could (a superset of what follows it) and opens with a digit class, which re skips to
+in C. `DigitLedFindall.findall` visits only the core's positions and runs the pattern itself from
+the character before each, resuming after each match as findall does: the same matches, in the
+same order.
+
+A pattern stands in only while its text is the one its core was written for, and only while
+htmldate's plausible_year_filter (the one caller) reads as it did (`use_fast_findall`).
+tests/test_htmldate_speedups.py compares each with the pattern's own findall on corpus pages and
+on random strings.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import re
+from functools import lru_cache
+
+
+class DigitLedFindall:
+    """`pattern.findall` for a pattern `\\D<rest>` (one group) whose `<rest>` always matches where
+    `core` does: a match of the pattern at p has the core matching at p + 1."""
+
+    __slots__ = ("pattern", "_core_at", "_match")
+
+    def __init__(self, pattern: re.Pattern[str], core: str):
+        if pattern.groups != 1:
+            raise ValueError("findall returns group 1 only for a pattern with one group")
+        self.pattern = pattern
+        self._core_at = re.compile(core, pattern.flags).search
+        self._match = pattern.match
+
+    def findall(self, string: str) -> list[str]:
+        found = []
+        core_at, match = self._core_at, self._match
+        candidate = core_at(string, 1)  # a match starting at 0 has its core at 1
+        while candidate is not None:
+            start = candidate.start() - 1
+            matched = match(string, start)  # lookbehinds still see the text before `start`
+            if matched is None:
+                candidate = core_at(string, start + 2)
+            else:
+                found.append(matched[1])
+                # findall goes on after the match (its trailing \D is consumed): the next match
+                # starts at end or later, its core one character on
+                candidate = core_at(string, matched.end() + 1)
+        return found
+
+
+# (name in htmldate.core, sha256 of the pattern's text and flags in the htmldate pinned in requirements.lock,
+# first 16 digits) -> the core: what follows the leading \D of each match, loosened to open with
+# a digit class ([0-3]?[0-9] read as [0-9][0-9]?, 19|20 as [12][09])
+CORES: dict[tuple[str, str], str] = {
+    ("THREE_LOOSE_PATTERN", "0f76705938694b27"): r"[0-9][0-9]{3}[/.-][0-9]{2}[/.-][0-9]{2}\D",
+    ("SELECT_YMD_PATTERN", "49864254c0e99a3d"): r"[0-9][0-9]?[/.-][0-9][0-9]?[/.-][0-9]{4}\D",
+    ("DATESTRINGS_PATTERN", "1e1c1ce1831e209f"): r"[12][09][0-9]{2}[01][0-9][0-3][0-9]\D",
+    ("SLASHES_PATTERN", "d91dd05bae74e958"): r"[0-9][0-9]?[/.][0-9][0-9]?[/.][0-9]{2}\D",
+    ("YYYYMM_PATTERN", "27dbe83be8f4b287"): r"[12][0-9]{3}[/.-][01][0-9]\D",
+    ("MMYYYY_PATTERN", "3e0a4847b3323fe1"): r"[0-9][0-9]?[/.-][12][0-9]{3}\D",
+    ("SIMPLE_PATTERN", "3bc918c52f8c3200"): r"[12][09][0-9]{2}\D",
+}
+
+# sha256 of htmldate.validators.plausible_year_filter's source, pinned version, first 16 digits:
+# it must use its pattern for findall only
+FILTER_DIGEST = "07fda71f441a756a"
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def pattern_digest(pattern: re.Pattern[str]) -> str:
+    return text_digest(f"{pattern.pattern} flags={pattern.flags}")
+
+
+def _filter_digest(function) -> str | None:
+    try:
+        return text_digest(inspect.getsource(function))
+    except (OSError, TypeError):  # no source to read: treat as changed
+        return None
+
+
+@lru_cache(maxsize=1)
+def use_fast_findall() -> int:
+    """Have htmldate's search_page find each pattern with a core through `DigitLedFindall`, while
+    the pattern and plausible_year_filter read as they did. The number of patterns replaced."""
+    import htmldate.core
+    import htmldate.validators
+
+    original = htmldate.validators.plausible_year_filter
+    if htmldate.core.plausible_year_filter is not original or _filter_digest(original) != FILTER_DIGEST:
+        return 0
+    finders: dict[re.Pattern[str], DigitLedFindall] = {}
+    for (name, digest), core in CORES.items():
+        pattern = getattr(htmldate.core, name, None)
+        if isinstance(pattern, re.Pattern) and pattern_digest(pattern) == digest:
+            finders[pattern] = DigitLedFindall(pattern, core)
+    if not finders:
+        return 0
+
+    def plausible_year_filter(htmlstring, *, pattern, **limits):
+        # the original reads `pattern` for pattern.findall(htmlstring) only (FILTER_DIGEST)
+        return original(htmlstring, pattern=finders.get(pattern, pattern), **limits)
+
+    plausible_year_filter.__wrapped__ = original
+    htmldate.core.plausible_year_filter = plausible_year_filter
+    return len(finders)
