@@ -18,7 +18,7 @@ from .comments_html import extract_html_comments
 from .dates import parse_date
 from .document import Draft, Drop
 from .dom import drop_taxonomy_classes, join_source_lines
-from .htmldate_speedups import use_fast_findall
+from .htmldate_speedups import use_fast_findall, use_year_led_search
 from .injected import strip_injected_spam
 from .metadata import MarkupDates, correct_published, read_markup_dates, without_guessed_new_year
 from .normalize import HIDING_CHARS, fix_text
@@ -153,8 +153,10 @@ def _date_in_words(text: str) -> datetime | None:
 htmldate.extractors._external_date = _date_in_words
 # trafilatura's slowest XPaths answered in Python, the same elements (cleaners.trafilatura_queries)
 use_python_queries()
-# htmldate's page-wide date patterns found from digits, the same matches (cleaners.htmldate_speedups)
+# htmldate's page-wide date patterns tried only where a match can start, the same matches
+# (cleaners.htmldate_speedups)
 use_fast_findall()
+use_year_led_search()
 
 
 def site_of(url: str | None) -> str | None:

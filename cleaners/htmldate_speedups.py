@@ -11,16 +11,22 @@ in C. `DigitLedFindall.findall` visits only the core's positions and runs the pa
 the character before each, resuming after each match as findall does: the same matches, in the
 same order.
 
-A pattern stands in only while its text is the one its core was written for, and only while
-htmldate's plausible_year_filter (the one caller) reads as it did (`use_fast_findall`).
-tests/test_htmldate_speedups.py compares each with the pattern's own findall on corpus pages and
-on random strings.
+Then search_page's regex_parse looks for a date in words ("March 3, 2019", "3 de março 2019")
+with LONG_TEXT_PATTERN, tried at each character too. Each of its matches ends in " <year>", and
+its start lies a few characters before that or at the start of a run of letters there:
+`YearLedSearch` runs the pattern from those starts only.
+
+A pattern stands in only while its text is the one it was written for, and only while its caller
+(plausible_year_filter, regex_parse) reads as it did (`use_fast_findall`, `use_year_led_search`).
+tests/test_htmldate_speedups.py compares each with the pattern itself on corpus pages and on
+random strings.
 """
 from __future__ import annotations
 
 import hashlib
 import inspect
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 
@@ -80,7 +86,7 @@ def pattern_digest(pattern: re.Pattern[str]) -> str:
     return text_digest(f"{pattern.pattern} flags={pattern.flags}")
 
 
-def _filter_digest(function) -> str | None:
+def _source_digest(function) -> str | None:
     try:
         return text_digest(inspect.getsource(function))
     except (OSError, TypeError):  # no source to read: treat as changed
@@ -95,7 +101,7 @@ def use_fast_findall() -> int:
     import htmldate.validators
 
     original = htmldate.validators.plausible_year_filter
-    if htmldate.core.plausible_year_filter is not original or _filter_digest(original) != FILTER_DIGEST:
+    if htmldate.core.plausible_year_filter is not original or _source_digest(original) != FILTER_DIGEST:
         return 0
     finders: dict[re.Pattern[str], DigitLedFindall] = {}
     for (name, digest), core in CORES.items():
@@ -112,3 +118,85 @@ def use_fast_findall() -> int:
     plausible_year_filter.__wrapped__ = original
     htmldate.core.plausible_year_filter = plausible_year_filter
     return len(finders)
+
+
+# a letter as htmldate's month words read it: [^\W\d_] (Unicode, under re.I as LONG_TEXT_PATTERN)
+_LETTER = re.compile(r"[^\W\d_]", re.I).match
+# a year as LONG_TEXT_PATTERN ends with one, after its space
+_SPACED_YEAR = re.compile(r" (?:199[0-9]|20[0-3][0-9])")
+
+
+def _letter_run_start(string: str, last: int) -> int:
+    """Where the run of letters ending at `last` starts."""
+    start = last
+    while start and _LETTER(string, start - 1):
+        start -= 1
+    return start
+
+
+def long_text_starts(string: str) -> list[int]:
+    r"""Every position a LONG_TEXT_PATTERN match can start at (and a few more), in order.
+
+    Its two forms, each ending in a space and a year that starts at y:
+      month first: <word> \s <day 1-2> (st|nd|rd|th)? ,? " " -> the whitespace at q in y-7..y-3,
+        the word a whole run of letters (the lookbehind) ending at q - 1: it starts the match;
+      day first: <day 1-2> (st|nd|rd|th|.)? " " (of )? <word> [,.]? " " -> the word, after a
+        space, a whole run of letters ending at y-2 or y-3; the match starts 2 to 8 before it."""
+    starts = set()
+    for year in _SPACED_YEAR.finditer(string):
+        y = year.start() + 1
+        for q in range(max(1, y - 7), y - 2):
+            if _LETTER(string, q - 1):
+                starts.add(_letter_run_start(string, q - 1))
+        for word_end in (y - 1, y - 2):
+            if word_end >= 1 and _LETTER(string, word_end - 1):
+                word_start = _letter_run_start(string, word_end - 1)
+                starts.update(range(max(0, word_start - 8), word_start - 1))
+    return sorted(starts)
+
+
+class YearLedSearch:
+    """`pattern.search(string, pos)` for LONG_TEXT_PATTERN, trying the pattern only where a match
+    can start (`long_text_starts`). Short strings (the texts of elements) are searched as they are."""
+
+    SHORT = 1_000
+
+    def __init__(self, pattern: re.Pattern[str]):
+        self.pattern = pattern
+        self._match = pattern.match
+        # regex_parse searches one string again after each match that is not a date
+        self._last: tuple[str, list[int]] = ("", [])
+
+    def search(self, string: str, pos: int = 0) -> re.Match[str] | None:
+        if len(string) < self.SHORT:
+            return self.pattern.search(string, pos)
+        last, starts = self._last  # one read: another thread may replace it
+        if last is not string:
+            starts = long_text_starts(string)
+            self._last = (string, starts)
+        match = self._match
+        for start in starts[bisect_left(starts, pos):]:
+            found = match(string, start)  # its lookbehind sees the text before `start`
+            if found is not None:
+                return found
+        return None
+
+
+# sha256 (first 16 digits) of LONG_TEXT_PATTERN's text and flags and of regex_parse's source in the
+# pinned htmldate: regex_parse must call only LONG_TEXT_PATTERN.search(string, pos)
+LONG_TEXT_DIGEST = "8b3866729c129d09"
+REGEX_PARSE_DIGEST = "9fd62fbd665071ea"
+
+
+@lru_cache(maxsize=1)
+def use_year_led_search() -> bool:
+    """Put `YearLedSearch` in htmldate's LONG_TEXT_PATTERN while it and regex_parse read as they did."""
+    import htmldate.extractors
+
+    pattern = htmldate.extractors.LONG_TEXT_PATTERN
+    if not isinstance(pattern, re.Pattern) or pattern_digest(pattern) != LONG_TEXT_DIGEST:
+        return False
+    if _source_digest(htmldate.extractors.regex_parse) != REGEX_PARSE_DIGEST:
+        return False
+    htmldate.extractors.LONG_TEXT_PATTERN = YearLedSearch(pattern)
+    return True

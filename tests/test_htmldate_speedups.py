@@ -10,7 +10,17 @@ import lxml.html
 import pytest
 
 import cleaners.html  # noqa: F401  (puts the finders in place, as the pipeline does)
-from cleaners.htmldate_speedups import CORES, FILTER_DIGEST, DigitLedFindall, pattern_digest, use_fast_findall
+from cleaners import htmldate_speedups
+from cleaners.htmldate_speedups import (
+    CORES,
+    FILTER_DIGEST,
+    LONG_TEXT_DIGEST,
+    DigitLedFindall,
+    YearLedSearch,
+    pattern_digest,
+    use_fast_findall,
+    use_year_led_search,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = sorted((FIXTURES / "html").glob("*.html")) + sorted((FIXTURES / "corpus_sample").glob("*/*.html*"))
@@ -159,3 +169,124 @@ def test_search_page_finds_the_same_date_through_the_finders():
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(htmldate.core, "plausible_year_filter", original)
             assert search_page(html, options) == fast, html
+
+
+# regex_parse's LONG_TEXT_PATTERN through YearLedSearch
+
+def _long_text_pattern() -> re.Pattern[str]:
+    import htmldate.extractors
+
+    return htmldate.extractors.LONG_TEXT_PATTERN.pattern  # the YearLedSearch stands in for it
+
+
+def _every_search(searcher, string: str) -> list:
+    """The matches regex_parse can meet: searched from 0, then from each match's start + 1."""
+    found, pos = [], 0
+    while match := searcher.search(string, pos):
+        found.append((match.span(), match.groups()))
+        pos = match.start() + 1
+    return found
+
+
+def _year_led_search() -> YearLedSearch:
+    searcher = YearLedSearch(_long_text_pattern())
+    searcher.SHORT = 0  # every string through its starts, short ones too
+    return searcher
+
+
+def _assert_same_search(strings) -> int:
+    pattern, searcher = _long_text_pattern(), _year_led_search()
+    matches = 0
+    for string in strings:
+        expected = _every_search(pattern, string)
+        assert _every_search(searcher, string) == expected, string[:200]
+        matches += len(expected)
+    return matches
+
+
+WORDS = ["March", "mars", "Dezember", "ekim", "Şubat", "aout", "May", "word", "ab", "xMarch", "é", "ß",
+         "of", "OF", "st", "nd", "TH", "rd", "²", "_", "٣", "a1"]
+GAPS = [" "] * 12 + [",", ".", ", ", ". ", " of ", "\t", "\n", "\u00a0", "", "/"]
+
+
+def _random_texts(count: int, seed: int) -> list[str]:
+    """Words (months, near misses, letters that are not ASCII), days, suffixes and years with
+    the gaps the pattern allows and some it does not."""
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 10)):
+            roll = rng.random()
+            if roll < 0.4:
+                parts.append(rng.choice(WORDS))
+            elif roll < 0.7:
+                parts.append(str(rng.choice([1, 3, 9, 12, 21, 31, 39, 40, 123])))
+            else:
+                parts.append(rng.choice(["1999", "2019", "2039", "2040", "1989", "20190"]))
+            parts.append(rng.choice(GAPS))
+        texts.append("".join(parts))
+    return texts
+
+
+def test_year_led_search_finds_what_the_pattern_finds_in_random_texts():
+    assert _assert_same_search(_random_texts(30_000, seed=4)) > 1_000  # enough to tell a miss
+
+
+@pytest.mark.parametrize("text", [
+    "March 3, 2019", "March 3rd, 2019", "March 03 2019", "xMarch 3 2019", "3 March 2019", "31st of March, 2019",
+    "3. März 2019", "12 of Dezember. 2019", "Şubat 4 2019", "word 3 2019 then 4 May 2019",
+    "March\t3 2019", "March 3,  2019", "3 2019 2019", "May 40 2019", "2019 March 3 2019", "é 3 2019",
+])
+def test_year_led_search_finds_what_the_pattern_finds_in_date_words(text):
+    for context in [text, "<p>" + text + "</p>", "ab" + text, "1" + text]:
+        _assert_same_search([context])
+
+
+def test_year_led_search_finds_what_the_pattern_finds_on_the_fixture_pages():
+    assert _assert_same_search([_serialized(p) for p in PAGES]) > 20
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not here")
+def test_year_led_search_finds_what_the_pattern_finds_on_corpus_pages():
+    paths = sorted(CORPUS.glob("*/html/*.html.gz")) or sorted(CORPUS.glob("*/*.html.gz"))
+    _assert_same_search([_serialized(p) for p in paths[::8]])
+
+
+def test_starts_that_miss_the_day_first_form_are_caught(monkeypatch):
+    # the comparison above fails a start list short of some matches: here the day-first ones
+    every_start = htmldate_speedups.long_text_starts
+
+    def month_first_only(string):
+        return [start for start in every_start(string) if not string[start].isdigit()]
+
+    monkeypatch.setattr(htmldate_speedups, "long_text_starts", month_first_only)
+    with pytest.raises(AssertionError):
+        _assert_same_search(_random_texts(2_000, seed=5))
+
+
+def test_regex_parse_reads_the_same_date_through_year_led_search(monkeypatch):
+    import htmldate.extractors
+
+    texts = [_serialized(p) for p in PAGES]
+    fast = [htmldate.extractors.regex_parse(t) for t in texts]
+    monkeypatch.setattr(htmldate.extractors, "LONG_TEXT_PATTERN", _long_text_pattern())
+    assert [htmldate.extractors.regex_parse(t) for t in texts] == fast
+    assert any(fast)
+
+
+def test_the_pinned_htmldate_has_the_long_text_pattern_and_regex_parse():
+    import htmldate.extractors
+
+    assert isinstance(htmldate.extractors.LONG_TEXT_PATTERN, YearLedSearch)
+    assert pattern_digest(_long_text_pattern()) == LONG_TEXT_DIGEST
+    assert use_year_led_search()
+
+
+def test_a_changed_regex_parse_keeps_its_pattern(monkeypatch):
+    import htmldate.extractors
+
+    monkeypatch.setattr(htmldate.extractors, "LONG_TEXT_PATTERN", _long_text_pattern())
+    monkeypatch.setattr(htmldate.extractors, "regex_parse", lambda string: None)
+    assert use_year_led_search.__wrapped__() is False
+    assert isinstance(htmldate.extractors.LONG_TEXT_PATTERN, re.Pattern)
