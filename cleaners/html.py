@@ -25,6 +25,7 @@ from .normalize import HIDING_CHARS, fix_text
 from .posts import join_repeated_posts
 from .tables import strip_calendar_tables, unwrap_layout_tables
 from .settings import HtmlSettings, SpamSettings
+from .trafilatura_handover import handed_over, use_handover
 from .trafilatura_queries import use_python_queries
 
 STEP = "html"
@@ -157,6 +158,8 @@ use_python_queries()
 # (cleaners.htmldate_speedups)
 use_fast_findall()
 use_year_led_search()
+# the parsed tree is trafilatura's alone: its defensive copy of it skipped (cleaners.trafilatura_handover)
+use_handover()
 
 
 def site_of(url: str | None) -> str | None:
@@ -182,7 +185,7 @@ class ExtractHtml:
         marks = read_markup_dates(tree)  # before our DOM work removes the post's meta line
         section_found = self._strip_tree(tree, draft)
         doc = bare_extraction(
-            tree,
+            handed_over(tree),  # not read after: trafilatura may prune it in place
             url=draft.page.url,
             with_metadata=True,
             # trafilatura's own comment text only when the markup named no comment section
