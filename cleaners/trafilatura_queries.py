@@ -271,6 +271,47 @@ def _topics_test(el: etree._Element) -> bool:
     return cls == "entry-meta" or "topics" in (cls or "") or "tags-links" in (cls or "")
 
 
+def _share_buttons_test(el: etree._Element) -> bool:
+    return "elementor-share-buttons" in (el.get("class") or "")
+
+
+def _comment_embed_test() -> Callable[[etree._Element], bool]:
+    id_test = _searcher("^(?:comol|disqus_thread|dsq-comments)")
+    return lambda el: id_test(el.get("id"))
+
+
+def _social_or_comment_test(el: etree._Element) -> bool:
+    return (el.get("id") or "").startswith("social") or "comment" in (el.get("class") or "")
+
+
+def _caption_test(el: etree._Element) -> bool:
+    return "caption" in (el.get("id") or "") or "caption" in (el.get("class") or "")
+
+
+def _comment_section_test() -> Callable[[etree._Element], bool]:
+    """A comment section; an ol or ul only by the narrower id test or the class test."""
+    id_test = _searcher("^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)")
+    list_id_test = _searcher("^(?:[Cc]omment(?!ary)|comol)")
+    class_test = _searcher("^[Cc]omment(?!ary)|(?:article|post)-comments")
+
+    def test(el: etree._Element) -> bool:
+        ident, cls = el.get("id"), el.get("class")
+        if not (id_test(ident) or class_test(cls)):
+            return False
+        return el.tag not in ("ol", "ul") or list_id_test(ident) or class_test(cls)
+    return test
+
+
+def _headline_test() -> Callable[[etree._Element], bool]:
+    class_test = _searcher("(?:post-|entry-|article-|post__)title|headline")
+    return lambda el: (class_test(el.get("class")) or "headline" in (el.get("id") or "")
+                       or "headline" in (el.get("itemprop") or ""))
+
+
+def _title_test(el: etree._Element) -> bool:
+    return "title" in (el.get("class") or "") or "title" in (el.get("id") or "")
+
+
 _BLOCK_TAGS = frozenset({"article", "div", "main", "section"})
 _COMMENT_TAGS = frozenset({"div", "list", "section"})
 # (trafilatura list, index, sha256 of the XPath's text as written in the trafilatura pinned in
@@ -306,6 +347,17 @@ QUERIES: dict[tuple[str, int, str], AttributeQuery] = {
     ("TAGS_XPATHS", 2, "238771784fb1d0a6"): AttributeQuery(
         _tag_box_test(), frozenset({"div"}), whole_document=True, links_below=True),
     ("TAGS_XPATHS", 3, "39ae2c0fc2971d72"): AttributeQuery(_topics_test, whole_document=True, links_below=True),
+    # plain XPath functions (no regex callback), faster still walked here than by libxml2
+    ("RAW_TREE_PRUNE_XPATH", 1, "3c7afe92279543d5"): AttributeQuery(
+        _share_buttons_test, frozenset({"div", "section", "aside"})),
+    ("COMMENTS_XPATH", 2, "315ca4d6f2f992c4"): AttributeQuery(_comment_embed_test(), _COMMENT_TAGS),
+    ("COMMENTS_XPATH", 3, "7d5d82f02ac69544"): AttributeQuery(_social_or_comment_test, frozenset({"div", "section"})),
+    ("DISCARD_IMAGE_ELEMENTS", 0, "cb1ab981e44913f7"): AttributeQuery(
+        _caption_test, frozenset({"div", "item", "list", "p", "section", "span"})),
+    ("REMOVE_COMMENTS_AND_LISTS_XPATH", 0, "9cc18d34e6e2d258"): AttributeQuery(
+        _comment_section_test(), frozenset({"div", "list", "section", "details", "ol", "ul"})),
+    ("TITLE_XPATHS", 0, "048ec4e8457623d2"): AttributeQuery(_headline_test(), frozenset({"h1", "h2"}), whole_document=True),
+    ("TITLE_XPATHS", 2, "29fd65cf824fda4f"): AttributeQuery(_title_test, frozenset({"h1", "h2", "h3"}), whole_document=True),
 }
 
 

@@ -94,6 +94,14 @@ def test_an_xpath_whose_text_changed_keeps_its_place(monkeypatch):
     '<div class="meta"><a href="/a">a</a><div class="meta-x"><a href="/b">b</a><a>c</a></div></div>'
     '<p class="postmeta"><a href="/d">d</a></p><span class="cat-links"><a href="/e">e</a></span>'
     '<div class="tags-links topics"><a href="/f">f</a></div>',
+    # comment sections: an ol or ul only by the narrower id test (commentary is no comment)
+    '<ol id="comments"><li>a</li></ol><ul id="dsq-comments">b</ul><div id="dsq-comments">c</div>'
+    '<ul class="post-comments">d</ul><div id="commentary">e</div><details class="Comment-box">f</details>',
+    '<section id="social-links">a</section><div class="no-comment">b</div><div id="comol">c</div>'
+    '<div class="x elementor-share-buttons">d</div><aside class="elementor-share-buttons--view">e</aside>',
+    # captions, headlines and titles by id, class or itemprop
+    '<p id="img-caption">a</p><span class="wp-caption-text">b</span><h1 class="entry-title">t</h1>'
+    '<h2 id="main-headline">u</h2><h1 itemprop="headline">v</h1><h3 id="subtitle">w</h3><h4 class="title">x</h4>',
 ])
 def test_queries_agree_with_their_xpaths_on_attribute_order_and_edge_markup(markup):
     tree = lxml.html.document_fromstring(f"<html><body><article>{markup}</article></body></html>")
