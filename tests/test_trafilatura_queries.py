@@ -102,6 +102,10 @@ def test_an_xpath_whose_text_changed_keeps_its_place(monkeypatch):
     # captions, headlines and titles by id, class or itemprop
     '<p id="img-caption">a</p><span class="wp-caption-text">b</span><h1 class="entry-title">t</h1>'
     '<h2 id="main-headline">u</h2><h1 itemprop="headline">v</h1><h3 id="subtitle">w</h3><h4 class="title">x</h4>',
+    # //footer, //header, //div and //p boxes of category and tag links
+    '<footer class="entry-footer x"><a href="/a">a</a></footer><header class="entry-header"><a href="/b">b</a>'
+    '<div class="row"><a href="/c">c</a><a>d</a></div></header><div class="tags"><p class="entry-tags">'
+    '<a href="/e">e</a></p></div><footer class="x entry-meta"><a href="/f">f</a></footer>',
 ])
 def test_queries_agree_with_their_xpaths_on_attribute_order_and_edge_markup(markup):
     tree = lxml.html.document_fromstring(f"<html><body><article>{markup}</article></body></html>")
