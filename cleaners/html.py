@@ -26,6 +26,7 @@ from .posts import join_repeated_posts
 from .tables import strip_calendar_tables, unwrap_layout_tables
 from .settings import HtmlSettings, SpamSettings
 from .trafilatura_handover import handed_over, use_handover
+from .trafilatura_link_density import use_fast_link_density
 from .trafilatura_queries import use_python_queries
 
 STEP = "html"
@@ -160,6 +161,8 @@ use_fast_findall()
 use_year_led_search()
 # the parsed tree is trafilatura's alone: its defensive copy of it skipped (cleaners.trafilatura_handover)
 use_handover()
+# its link density test without lxml's Python path lookups (cleaners.trafilatura_link_density)
+use_fast_link_density()
 
 
 def site_of(url: str | None) -> str | None:
