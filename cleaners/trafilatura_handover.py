@@ -2,7 +2,9 @@
 
 bare_extraction copies a tree it is given (`if tree is filecontent: tree = copy(tree)`) so that the
 caller's tree survives the extraction, which prunes it in place. Our HTML step parses each page
-for trafilatura alone and never reads the tree afterwards: that copy is 0.45 ms of every page.
+for trafilatura alone and never reads the tree afterwards: that copy is 0.42 ms of every page,
+and bare_extraction is 0.22-0.26 ms faster without it (trafilatura walks a fresh copy a little
+faster than our much-edited parse tree).
 `handed_over(tree)` wraps the tree so that trafilatura's load_html unwraps it: the tree it loads is
 then not the object it was given, and it works on ours. Only that first copy is skipped; the
 copies trafilatura makes further on, for its own stages, are all still made.
