@@ -229,6 +229,30 @@ def test_collapse_spaces_shortcut_gives_what_the_full_rule_gives_for_every_chara
             assert collapse_spaces(collapse_spaces(line)) == collapse_spaces(line), hex(code)
 
 
+def test_collapse_spaces_of_block_text_gives_what_the_full_rule_gives():
+    """Text with line breaks (a block's text_content) takes the path that joins only runs of ' '
+    when tabs and no-break spaces are its only other _SPACES: it must equal the rule, and with
+    any other space or invisible character in it too."""
+    import random
+
+    from cleaners.normalize import _INVISIBLE, _ODD_SPACE, _SPACES, collapse_spaces
+
+    rng = random.Random(11)
+    pool = ["\n", "\t", " ", "  ", "    ", "\xa0", "word", "é", "x.", "\r", "\u3000", "\u2009", "\u200b", "\ufeff"]
+    weights = [8, 4, 8, 4, 4, 2, 8, 2, 2, 1, 0.3, 0.3, 0.3, 0.3]
+    texts = ["".join(rng.choices(pool, weights, k=rng.randint(0, 30))) for _ in range(20_000)]
+    for text in texts:
+        assert collapse_spaces(text) == _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip(), repr(text)
+    # both the new path and the one past it are taken, many times
+    def new_path(text):
+        stripped = text.strip()
+        return (not stripped.replace("\xa0", " ").isprintable() and "  " in stripped
+                and not _ODD_SPACE.search(stripped.replace("\xa0", " ").replace("\t", " ")))
+    assert sum(map(new_path, texts)) > 5000
+    assert sum(not new_path(t) and bool(_ODD_SPACE.search(t.strip().replace("\xa0", " ").replace("\t", " ")))
+               for t in texts) > 1000
+
+
 def test_long_lines_are_collapsed_but_only_paragraphs_are_remembered():
     """collapse_spaces remembers the lines it saw (steps collapse the same ones again): short
     lines in a large cache, paragraphs of up to CACHED_LONG_LINE_CHARS in a small one, and a
