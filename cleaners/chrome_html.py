@@ -8,6 +8,7 @@ page's headline or most of its text.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 
@@ -42,6 +43,7 @@ _PATTERNS = {
 # A sidebar only by a whole class or id: "l-sidebar-fixed" names a layout that has one beside the article.
 _PATTERNS["chrome:sidebar"] = re.compile(rf"(?:^|\s)(?:{_KINDS['chrome:sidebar']})(?:$|\s)", re.IGNORECASE)
 # Blocks with a class or id, through their attributes (dom.attribute_owners): 0.27 ms a page, 0.4 by a predicate
+# (and by a walk of the body when the page has one: _in_body)
 _NAMED = etree.XPath("//body//*/@class | //body//*/@id")
 _NEVER_CHROME = ("body", "html", "main", "article")
 # Share of the page's text a chrome block may hold at most: more is the article itself.
@@ -94,7 +96,8 @@ def _named_chrome(element: etree._Element, page_chars: int) -> str | None:
     return reason
 
 
-_LISTS = etree.XPath("//body//ul | //body//ol")
+_LIST_TAGS = ("ul", "ol")
+_LISTS = etree.XPath(" | ".join(f"//body//{tag}" for tag in _LIST_TAGS))
 
 
 def _link_list(element: etree._Element, anchor_chars) -> bool:
@@ -141,15 +144,16 @@ def _anchor_chars():
     return chars
 
 
-def strip_link_lists(tree: etree._Element, premarked: bool = True) -> list[Removal]:
+def strip_link_lists(tree: etree._Element, premarked: bool = True, body=...) -> list[Removal]:
     chars = _anchor_chars()
 
     def judge(element: etree._Element) -> str | None:
         return "chrome:link_list" if _link_list(element, chars) else None
-    return _strip_matching(tree, _LISTS(tree), judge, premarked)
+    return _strip_matching(tree, _in_body(tree, body, _LISTS, _LIST_TAGS), judge, premarked)
 
 
-_BLOCKS = etree.XPath("//body//div | //body//section | //body//aside | //body//nav | //body//td | //body//p")
+_BLOCK_TAGS = ("div", "section", "aside", "nav", "td", "p")
+_BLOCKS = etree.XPath(" | ".join(f"//body//{tag}" for tag in _BLOCK_TAGS))
 MIN_BLOCK_LINKS = 3
 LINK_SHARE = 0.5  # of the block's text in its links: headline lists, blogrolls, tag clouds, menus
 MAX_PROSE_CHARS = 300  # text outside the links: more is an article with a menu in it
@@ -174,8 +178,8 @@ def _link_block(element: etree._Element, page_chars: int, anchor_chars) -> bool:
     return max((len(run.split()) for run in _TEXT_OUTSIDE_LINKS(element)), default=0) < MIN_SENTENCE_WORDS
 
 
-def strip_link_blocks(tree: etree._Element, page_chars: int, premarked: bool = True) -> list[Removal]:
-    blocks, chars = _BLOCKS(tree), _anchor_chars()
+def strip_link_blocks(tree: etree._Element, page_chars: int, premarked: bool = True, body=...) -> list[Removal]:
+    blocks, chars = _in_body(tree, body, _BLOCKS, _BLOCK_TAGS), _anchor_chars()
     over = _over_share(blocks, _MAX_SHARE * page_chars)
 
     def judge(block: etree._Element) -> str | None:
@@ -202,6 +206,28 @@ def _over_share(blocks: list, limit: float) -> set:
     return over
 
 
+def _only_body(tree) -> etree._Element | None:
+    """The page's body when it has exactly one (as parsed pages do), else None."""
+    document = tree if isinstance(tree, etree._ElementTree) else tree.getroottree()
+    bodies = list(islice(document.iter("body"), 2))
+    return bodies[0] if len(bodies) == 1 else None
+
+
+def _in_body(tree, body, path: etree.XPath, tags: tuple[str, ...] | None) -> list:
+    """What `path` finds: the elements with one of `tags` inside the body (`tags` None: those with a
+    class or id, as _NAMED finds them through their attributes), in document order. With the page's
+    only body (`body`; ... when not read yet) in one walk of the body, not one walk per tag and a
+    sort of their union (corpus pages: _BLOCKS 0.32 -> 0.05 ms). A body alone keeps being alone:
+    what the passes remove lies inside it."""
+    if body is ...:
+        body = _only_body(tree)
+    if body is None:
+        return attribute_owners(path(tree)) if tags is None else path(tree)
+    if tags is None:
+        return [el for el in body.iterdescendants(etree.Element) if el.get("class") is not None or el.get("id") is not None]
+    return list(body.iterdescendants(*tags))
+
+
 def _page_chars(tree: etree._Element) -> int:
     """len(visible_text(tree)) for the page's root, without joining its text nodes one by one:
     all of its text less that of its scripts, styles and noscripts."""
@@ -213,10 +239,11 @@ def strip_chrome_blocks(tree: etree._Element) -> list[Removal]:
     page_chars = _page_chars(tree) or 1  # scripts and styles are not page text
     # marks in the page's own markup; ours are all removed by the end of each pass
     premarked = _ANY_MARKED(tree)
-    candidates = [el for el in attribute_owners(_NAMED(tree)) if el.tag not in _NEVER_CHROME]
+    body = _only_body(tree)
+    candidates = [el for el in _in_body(tree, body, _NAMED, None) if el.tag not in _NEVER_CHROME]
     removals = _strip_matching(tree, candidates, lambda e: _named_chrome(e, page_chars), premarked)
     # lists of bare links after the named blocks, so that those keep their more precise reason
-    removals += strip_link_lists(tree, premarked) + strip_link_blocks(tree, page_chars, premarked)
+    removals += strip_link_lists(tree, premarked, body) + strip_link_blocks(tree, page_chars, premarked, body)
     return [r for r in removals if r.chars]
 
 

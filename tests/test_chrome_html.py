@@ -174,3 +174,49 @@ def test_the_named_candidates_are_every_block_with_a_class_or_id_inside_the_body
     found = [el for el in attribute_owners(_NAMED(tree)) if el.tag not in _NEVER_CHROME]
     expected = tree.xpath("//body//*[@class or @id][not(self::body or self::html or self::main or self::article)]")
     assert [el.tag for el in found] == ["div", "span", "aside"] and found == expected
+
+
+def _fixture_and_corpus_trees() -> list:
+    """The HTML fixtures and the corpus sample (in the repository), parsed as the pipeline parses."""
+    import gzip
+    from pathlib import Path
+
+    fixtures = Path(__file__).parent / "fixtures"
+    pages = [p.read_bytes().decode("utf-8", "replace") for p in sorted((fixtures / "html").glob("*.html"))]
+    pages += [gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+              for p in sorted((fixtures / "corpus_sample").glob("*/*.html.gz"))]
+    return [tree for tree in map(parse_html, pages) if tree is not None]
+
+
+def test_the_blocks_read_in_the_body_are_what_the_xpaths_find():
+    """_in_body walks the page's only body instead of asking _BLOCKS, _LISTS and _NAMED: the same
+    elements in the same order on every fixture and corpus-sample page, before and after the
+    named chrome is removed, and on trees with no body or two (where the XPaths are asked)."""
+    from lxml import etree
+
+    from cleaners.chrome_html import (
+        _BLOCK_TAGS, _BLOCKS, _LIST_TAGS, _LISTS, _NAMED, _in_body, _only_body, _strip_matching, chrome_kind,
+    )
+    from cleaners.dom import attribute_owners
+
+    def same(tree, body):
+        assert _in_body(tree, body, _BLOCKS, _BLOCK_TAGS) == _BLOCKS(tree)
+        assert _in_body(tree, body, _LISTS, _LIST_TAGS) == _LISTS(tree)
+        assert _in_body(tree, body, _NAMED, None) == attribute_owners(_NAMED(tree))
+        return len(_BLOCKS(tree))
+
+    two_bodies = parse_html("<html><body><div class='a'><p>x</p><ul><li>y</li></ul></div></body></html>")
+    second = etree.SubElement(two_bodies.find("body").find("div"), "body")
+    etree.SubElement(second, "div", {"id": "share"}).text = "z"
+    no_body = etree.fromstring("<html><div class='a'><p>x</p></div></html>")
+    assert _only_body(two_bodies) is None and _only_body(no_body) is None
+    same(two_bodies, ...), same(no_body, ...)
+    blocks = 0
+    for tree in _fixture_and_corpus_trees():
+        body = _only_body(tree)
+        assert body is not None and body is tree.find("body")
+        blocks += same(tree, body) + same(tree, ...)
+        named = [el for el in _in_body(tree, body, _NAMED, None) if el.tag not in ("body", "html", "main", "article")]
+        _strip_matching(tree, named, lambda e: chrome_kind(e) if e.tag != "p" else None, premarked=False)
+        same(tree, body)  # the named blocks are gone, the body is still the only one
+    assert blocks > 1000
