@@ -220,3 +220,71 @@ def test_the_blocks_read_in_the_body_are_what_the_xpaths_find():
         _strip_matching(tree, named, lambda e: chrome_kind(e) if e.tag != "p" else None, premarked=False)
         same(tree, body)  # the named blocks are gone, the body is still the only one
     assert blocks > 1000
+
+
+def _every_match(words: str) -> list[str]:
+    """Every string the regex `words` matches: the kinds' words are finite (literals, classes,
+    alternatives and '?'), and this reads them from re's own parse."""
+    from re import _constants as c, _parser
+
+    def expand(items) -> list[str]:
+        out = [""]
+        for op, arg in items:
+            if op is c.LITERAL:
+                options = [chr(arg)]
+            elif op is c.SUBPATTERN:
+                options = expand(arg[3])
+            elif op is c.BRANCH:
+                options = [s for branch in arg[1] for s in expand(branch)]
+            elif op is c.MAX_REPEAT:
+                low, high, sub = arg
+                assert high <= 2, "a bounded repeat"
+                options, repeated = [], [""]
+                for count in range(high + 1):
+                    if count >= low:
+                        options += repeated
+                    repeated = [a + b for a in repeated for b in expand(sub)]
+            elif op is c.IN:
+                options = []
+                for kind, value in arg:
+                    if kind is c.LITERAL:
+                        options.append(chr(value))
+                    else:
+                        assert kind is c.CATEGORY and value is c.CATEGORY_DIGIT, (kind, value)
+                        options += list("0123456789")
+            else:
+                raise AssertionError(f"not expanded: {op}")
+            out = [a + b for a in out for b in options]
+        return out
+    return expand(_parser.parse(words))
+
+
+def test_every_string_a_kind_names_holds_one_of_the_gate_tokens():
+    from cleaners.chrome_html import _KIND_TOKENS, _KINDS, _PATTERNS
+
+    matches = {reason: _every_match(words) for reason, words in _KINDS.items()}
+    assert sum(map(len, matches.values())) > 150
+    for reason, strings in matches.items():
+        for string in strings:
+            assert string == string.lower() and string.isascii(), string
+            assert _KIND_TOKENS.search(string), (reason, string)
+            # the expansion is what the kind's pattern matches, bounded as a class word
+            assert _PATTERNS[reason].search(f"x {string} y") or _PATTERNS[reason].search(string), string
+
+
+def test_the_kind_rank_gate_gives_what_trying_every_kind_gives():
+    import random
+
+    from cleaners.chrome_html import _PATTERNS, _REASONS, _kind_rank
+
+    def every_kind(word):  # what _kind_rank computed before its gate
+        return next((rank for rank, pattern in enumerate(_PATTERNS.values()) if pattern.search(word)), len(_REASONS))
+    words = {word for tree in _fixture_and_corpus_trees() for value in tree.xpath("//@class | //@id")
+             for word in value.split()}
+    rng = random.Random(5)
+    pieces = ["share", "SHARE", "Ad", "-", "_", "container", "side", "bar", "2", "cookie", "law", "x", "K", "\u212a",
+              "\u017f", "ſhare", "about", "the", "author", "most", "read", "popular", "a2a", "kit", "widget", "area"]
+    words |= {"".join(rng.choices(pieces, k=rng.randint(1, 5))) for _ in range(20_000)}
+    ranks = {word: _kind_rank.__wrapped__(word) for word in words}
+    assert ranks == {word: every_kind(word) for word in words}
+    assert sum(rank < len(_REASONS) for rank in ranks.values()) > 300
