@@ -13,6 +13,26 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS_RAW = REPO / "raw" / "seeds"  # copies of ../shared/seeds/raw
 SEEDS_FIXTURE = Path(__file__).parent / "fixtures" / "seeds"  # expected/ and check.py, copied from ../shared/seeds
 RUN = {"run_id": "test-run", "pipeline_version": "test", "config_sha256": "test"}
+# HTML pages for tests that compare our stand-ins for trafilatura's and htmldate's internals with the
+# originals: the fixture pages and the corpus sample (some gzipped); the shared corpus when it is
+# next to the checkout (../shared/corpus: not in CI)
+FIXTURE_HTML_PAGES = sorted((Path(__file__).parent / "fixtures" / "html").glob("*.html")) + sorted(
+    (Path(__file__).parent / "fixtures" / "corpus_sample").glob("*/*.html*"))
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def shared_corpus_pages() -> list[Path]:
+    return sorted(SHARED_CORPUS.glob("*/html/*.html.gz")) or sorted(SHARED_CORPUS.glob("*/*.html.gz"))
+
+
+def parse_html_file(path: Path):
+    """The page's lxml.html document tree (a .gz file inflated first)."""
+    import gzip
+
+    import lxml.html
+
+    data = path.read_bytes()
+    return lxml.html.document_fromstring(gzip.decompress(data) if path.suffix == ".gz" else data)
 
 
 def process_gone(pid: int, seconds: float = 0.0) -> bool:

@@ -1,12 +1,10 @@
 """cleaners.htmldate_speedups: each fast findall finds exactly what its htmldate pattern's findall does."""
 from __future__ import annotations
 
-import gzip
 import random
 import re
 from pathlib import Path
 
-import lxml.html
 import pytest
 
 import cleaners.html  # noqa: F401  (puts the finders in place, as the pipeline does)
@@ -21,10 +19,7 @@ from cleaners.htmldate_speedups import (
     use_fast_findall,
     use_year_led_search,
 )
-
-FIXTURES = Path(__file__).parent / "fixtures"
-PAGES = sorted((FIXTURES / "html").glob("*.html")) + sorted((FIXTURES / "corpus_sample").glob("*/*.html*"))
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from tests.conftest import FIXTURE_HTML_PAGES, SHARED_CORPUS, parse_html_file, shared_corpus_pages
 
 
 def _pattern(name: str) -> re.Pattern[str]:
@@ -47,8 +42,7 @@ def _serialized(path: Path) -> str:
     """The page as search_page reads it: htmldate's serialization of the parsed tree."""
     from htmldate.core import serialize
 
-    data = path.read_bytes()
-    return serialize(lxml.html.document_fromstring(gzip.decompress(data) if path.suffix == ".gz" else data))
+    return serialize(parse_html_file(path))
 
 
 # what goes between digit runs: each separator, letters, © and Unicode digits (\d and \D are
@@ -112,14 +106,14 @@ def test_a_core_missing_some_matches_is_caught():
 
 
 def test_each_finder_finds_what_its_pattern_finds_on_the_fixture_pages():
-    strings = [_serialized(p) for p in PAGES]
+    strings = [_serialized(p) for p in FIXTURE_HTML_PAGES]
     assert len(strings) > 80
     _assert_same(strings)
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not here")
+@pytest.mark.skipif(not SHARED_CORPUS.exists(), reason="../shared/corpus is not here")
 def test_each_finder_finds_what_its_pattern_finds_on_corpus_pages():
-    paths = sorted(CORPUS.glob("*/html/*.html.gz")) or sorted(CORPUS.glob("*/*.html.gz"))
+    paths = shared_corpus_pages()
     assert paths
     _assert_same([_serialized(p) for p in paths[::8]])
 
@@ -244,12 +238,12 @@ def test_year_led_search_finds_what_the_pattern_finds_in_date_words(text):
 
 
 def test_year_led_search_finds_what_the_pattern_finds_on_the_fixture_pages():
-    assert _assert_same_search([_serialized(p) for p in PAGES]) > 20
+    assert _assert_same_search([_serialized(p) for p in FIXTURE_HTML_PAGES]) > 20
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not here")
+@pytest.mark.skipif(not SHARED_CORPUS.exists(), reason="../shared/corpus is not here")
 def test_year_led_search_finds_what_the_pattern_finds_on_corpus_pages():
-    paths = sorted(CORPUS.glob("*/html/*.html.gz")) or sorted(CORPUS.glob("*/*.html.gz"))
+    paths = shared_corpus_pages()
     _assert_same_search([_serialized(p) for p in paths[::8]])
 
 
@@ -268,7 +262,7 @@ def test_starts_that_miss_the_day_first_form_are_caught(monkeypatch):
 def test_regex_parse_reads_the_same_date_through_year_led_search(monkeypatch):
     import htmldate.extractors
 
-    texts = [_serialized(p) for p in PAGES]
+    texts = [_serialized(p) for p in FIXTURE_HTML_PAGES]
     fast = [htmldate.extractors.regex_parse(t) for t in texts]
     monkeypatch.setattr(htmldate.extractors, "LONG_TEXT_PATTERN", _long_text_pattern())
     assert [htmldate.extractors.regex_parse(t) for t in texts] == fast

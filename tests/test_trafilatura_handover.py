@@ -1,7 +1,6 @@
 """cleaners.trafilatura_handover: a handed-over tree is extracted exactly as trafilatura's own copy of it."""
 from __future__ import annotations
 
-import gzip
 from copy import copy
 from pathlib import Path
 
@@ -14,15 +13,7 @@ from trafilatura import bare_extraction
 import cleaners.html  # noqa: F401  (puts the handover in place, as the pipeline does)
 from cleaners import trafilatura_handover
 from cleaners.trafilatura_handover import BARE_EXTRACTION_SHA256, HandedOver, handed_over, source_digest, use_handover
-
-FIXTURES = Path(__file__).parent / "fixtures"
-PAGES = sorted((FIXTURES / "html").glob("*.html")) + sorted((FIXTURES / "corpus_sample").glob("*/*.html*"))
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-
-
-def _tree(path: Path):
-    data = path.read_bytes()
-    return lxml.html.document_fromstring(gzip.decompress(data) if path.suffix == ".gz" else data)
+from tests.conftest import FIXTURE_HTML_PAGES, SHARED_CORPUS, parse_html_file, shared_corpus_pages
 
 
 def _result(doc) -> dict | None:
@@ -40,7 +31,7 @@ def _assert_same_extraction(paths: list[Path]) -> None:
     for path in paths:
         for comments in (True, False):
             kwargs = {"url": "https://example.com/a", "with_metadata": True, "include_comments": comments}
-            tree = _tree(path)
+            tree = parse_html_file(path)
             own = _result(bare_extraction(tree, **kwargs))  # trafilatura copies it
             assert _result(bare_extraction(handed_over(tree), **kwargs)) == own, (path.name, comments)
 
@@ -53,13 +44,13 @@ def test_the_pinned_trafilatura_takes_a_handed_over_tree():
 
 
 def test_a_handed_over_tree_is_extracted_as_trafilatura_extracts_its_copy_on_the_fixture_pages():
-    assert len(PAGES) > 80
-    _assert_same_extraction(PAGES)
+    assert len(FIXTURE_HTML_PAGES) > 80
+    _assert_same_extraction(FIXTURE_HTML_PAGES)
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not here")
+@pytest.mark.skipif(not SHARED_CORPUS.exists(), reason="../shared/corpus is not here")
 def test_a_handed_over_tree_is_extracted_as_trafilatura_extracts_its_copy_on_corpus_pages():
-    paths = sorted(CORPUS.glob("*/html/*.html.gz")) or sorted(CORPUS.glob("*/*.html.gz"))
+    paths = shared_corpus_pages()
     assert paths
     _assert_same_extraction(paths[::20])
 
@@ -68,7 +59,7 @@ def test_only_the_top_level_copy_is_skipped(monkeypatch):
     # trafilatura's later copies (cleaning, comparison) are its stages' own: all still made
     made = []
     monkeypatch.setattr(trafilatura.core, "copy", lambda tree: made.append(tree) or copy(tree))
-    page = _tree(PAGES[0])
+    page = parse_html_file(FIXTURE_HTML_PAGES[0])
     bare_extraction(copy(page), with_metadata=True)
     copies = len(made)
     made.clear()

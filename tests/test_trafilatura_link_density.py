@@ -1,7 +1,6 @@
 """cleaners.trafilatura_link_density: the same verdict as trafilatura's own link density test."""
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import lxml.html
@@ -15,22 +14,21 @@ from cleaners import trafilatura_link_density
 from cleaners.trafilatura_handover import source_digest
 from cleaners.trafilatura_link_density import (
     LIBRARY_LINK_DENSITY_TEST as LIBRARY_TEST,
+)
+from cleaners.trafilatura_link_density import (
     LINK_DENSITY_TEST_SHA256,
     link_density_test,
     use_fast_link_density,
 )
+from tests.conftest import FIXTURE_HTML_PAGES, SHARED_CORPUS, parse_html_file, shared_corpus_pages
 
-FIXTURES = Path(__file__).parent / "fixtures"
-PAGES = sorted((FIXTURES / "html").glob("*.html")) + sorted((FIXTURES / "corpus_sample").glob("*/*.html*"))
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 # the tags trafilatura tests (delete_by_link_density), after its tag conversion
 TESTED_TAGS = ("div", "list", "p", "head", "quote", "item", "table")
 
 
 def _converted(path: Path):
     """A page as trafilatura's extractor sees it: cleaned, its tags converted (links are <ref>)."""
-    data = path.read_bytes()
-    tree = lxml.html.document_fromstring(gzip.decompress(data) if path.suffix == ".gz" else data)
+    tree = parse_html_file(path)
     options = Extractor()
     return convert_tags(tree_cleaning(tree, options), options)
 
@@ -54,13 +52,13 @@ def test_the_pinned_trafilatura_uses_it():
 
 
 def test_same_verdicts_as_trafilatura_on_the_fixture_pages():
-    assert len(PAGES) > 80
-    assert _assert_same_verdicts(PAGES) > 100  # many link-rich blocks among them
+    assert len(FIXTURE_HTML_PAGES) > 80
+    assert _assert_same_verdicts(FIXTURE_HTML_PAGES) > 100  # many link-rich blocks among them
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not here")
+@pytest.mark.skipif(not SHARED_CORPUS.exists(), reason="../shared/corpus is not here")
 def test_same_verdicts_as_trafilatura_on_corpus_pages():
-    paths = sorted(CORPUS.glob("*/html/*.html.gz")) or sorted(CORPUS.glob("*/*.html.gz"))
+    paths = shared_corpus_pages()
     assert paths
     assert _assert_same_verdicts(paths[::20]) > 100
 

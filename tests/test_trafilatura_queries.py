@@ -1,24 +1,13 @@
 """cleaners.trafilatura_queries: each Python query selects exactly what trafilatura's XPath does."""
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
-
 import lxml.html
 import pytest
 from lxml import etree
 
 import cleaners.html  # noqa: F401  (puts the queries in place, as the pipeline does)
 from cleaners.trafilatura_queries import QUERIES, AttributeQuery, path_digest, use_python_queries
-
-FIXTURES = Path(__file__).parent / "fixtures"
-PAGES = sorted((FIXTURES / "html").glob("*.html")) + sorted((FIXTURES / "corpus_sample").glob("*/*.html*"))
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-
-
-def _tree(path: Path):
-    data = path.read_bytes()
-    return lxml.html.document_fromstring(gzip.decompress(data) if path.suffix == ".gz" else data)
+from tests.conftest import FIXTURE_HTML_PAGES, SHARED_CORPUS, parse_html_file, shared_corpus_pages
 
 
 def _pairs():
@@ -44,16 +33,16 @@ def _assert_same(trees, every: int = 40) -> None:
 
 
 def test_every_query_selects_what_its_xpath_selects_on_the_fixture_pages():
-    trees = [_tree(p) for p in PAGES]
+    trees = [parse_html_file(p) for p in FIXTURE_HTML_PAGES]
     assert len(trees) > 80
     _assert_same(trees)
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not here")
+@pytest.mark.skipif(not SHARED_CORPUS.exists(), reason="../shared/corpus is not here")
 def test_every_query_selects_what_its_xpath_selects_on_corpus_pages():
-    paths = sorted(CORPUS.glob("*/html/*.html.gz")) or sorted(CORPUS.glob("*/*.html.gz"))
+    paths = shared_corpus_pages()
     assert paths
-    _assert_same([_tree(p) for p in paths[::16]], every=80)
+    _assert_same([parse_html_file(p) for p in paths[::16]], every=80)
 
 
 def test_the_pinned_trafilatura_has_every_xpath_the_queries_answer_for():
