@@ -23,11 +23,11 @@ random strings.
 """
 from __future__ import annotations
 
-import hashlib
-import inspect
 import re
 from bisect import bisect_left
 from functools import lru_cache
+
+from .pinned import source_digest, text_digest
 
 
 class DigitLedFindall:
@@ -78,19 +78,8 @@ CORES: dict[tuple[str, str], str] = {
 FILTER_DIGEST = "07fda71f441a756a"
 
 
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
 def pattern_digest(pattern: re.Pattern[str]) -> str:
     return text_digest(f"{pattern.pattern} flags={pattern.flags}")
-
-
-def _source_digest(function) -> str | None:
-    try:
-        return text_digest(inspect.getsource(function))
-    except (OSError, TypeError):  # no source to read: treat as changed
-        return None
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +90,7 @@ def use_fast_findall() -> int:
     import htmldate.validators
 
     original = htmldate.validators.plausible_year_filter
-    if htmldate.core.plausible_year_filter is not original or _source_digest(original) != FILTER_DIGEST:
+    if htmldate.core.plausible_year_filter is not original or source_digest(original) != FILTER_DIGEST:
         return 0
     finders: dict[re.Pattern[str], DigitLedFindall] = {}
     for (name, digest), core in CORES.items():
@@ -196,7 +185,7 @@ def use_year_led_search() -> bool:
     pattern = htmldate.extractors.LONG_TEXT_PATTERN
     if not isinstance(pattern, re.Pattern) or pattern_digest(pattern) != LONG_TEXT_DIGEST:
         return False
-    if _source_digest(htmldate.extractors.regex_parse) != REGEX_PARSE_DIGEST:
+    if source_digest(htmldate.extractors.regex_parse) != REGEX_PARSE_DIGEST:
         return False
     htmldate.extractors.LONG_TEXT_PATTERN = YearLedSearch(pattern)
     return True

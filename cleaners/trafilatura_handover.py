@@ -14,13 +14,12 @@ against (`use_handover`): a release that changes it gets the plain tree, and cop
 """
 from __future__ import annotations
 
-import hashlib
-import inspect
-
 import lxml.html
 
-# sha256 of trafilatura.core.bare_extraction's source in the pinned trafilatura (2.3.1)
-BARE_EXTRACTION_SHA256 = "2e57adb3062086f9695046cf58b1a8825143322fe74e74739791dff6d8da9fea"
+from .pinned import source_digest
+
+# sha256 of trafilatura.core.bare_extraction's source in the pinned trafilatura (2.3.1), first 16 digits
+BARE_EXTRACTION_SHA256 = "2e57adb3062086f9"
 
 
 class HandedOver:
@@ -33,10 +32,6 @@ class HandedOver:
 
 
 _installed = False
-
-
-def source_digest(function) -> str:
-    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
 
 
 def _unwrapping(load_html):
@@ -60,11 +55,7 @@ def use_handover() -> bool:
         return True
     if trafilatura.core.load_html is not trafilatura.utils.load_html:
         return False  # someone else's load_html: leave it be
-    try:
-        digest = source_digest(trafilatura.core.bare_extraction)
-    except (OSError, TypeError):  # no source to read (a frozen build): no guard, no handover
-        return False
-    if digest != BARE_EXTRACTION_SHA256:
+    if source_digest(trafilatura.core.bare_extraction) != BARE_EXTRACTION_SHA256:
         return False
     trafilatura.core.load_html = _unwrapping(trafilatura.utils.load_html)
     _installed = True

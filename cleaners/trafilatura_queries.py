@@ -13,13 +13,14 @@ tests/test_trafilatura_queries.py compares every answer with the XPath's on real
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from lxml import etree
+
+from .pinned import text_digest
 
 
 def _first_of(element: etree._Element, names: frozenset[str]) -> str:
@@ -387,7 +388,7 @@ QUERIES: dict[tuple[str, int, str], AttributeQuery] = {
 
 
 def path_digest(xpath: etree.XPath) -> str:
-    return hashlib.sha256(xpath.path.encode()).hexdigest()[:16]
+    return text_digest(xpath.path)
 
 
 @lru_cache(maxsize=1)

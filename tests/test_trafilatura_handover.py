@@ -12,8 +12,19 @@ from trafilatura import bare_extraction
 
 import cleaners.html  # noqa: F401  (puts the handover in place, as the pipeline does)
 from cleaners import trafilatura_handover
-from cleaners.trafilatura_handover import BARE_EXTRACTION_SHA256, HandedOver, handed_over, source_digest, use_handover
-from tests.conftest import FIXTURE_HTML_PAGES, SHARED_CORPUS, parse_html_file, shared_corpus_pages
+from cleaners.pinned import source_digest
+from cleaners.trafilatura_handover import (
+    BARE_EXTRACTION_SHA256,
+    HandedOver,
+    handed_over,
+    use_handover,
+)
+from tests.conftest import (
+    FIXTURE_HTML_PAGES,
+    SHARED_CORPUS,
+    parse_html_file,
+    shared_corpus_pages,
+)
 
 
 def _result(doc) -> dict | None:

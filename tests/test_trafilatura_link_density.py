@@ -11,7 +11,7 @@ from trafilatura.settings import Extractor
 
 import cleaners.html  # noqa: F401  (puts the test in place, as the pipeline does)
 from cleaners import trafilatura_link_density
-from cleaners.trafilatura_handover import source_digest
+from cleaners.pinned import source_digest
 from cleaners.trafilatura_link_density import (
     LIBRARY_LINK_DENSITY_TEST as LIBRARY_TEST,
 )
