@@ -68,17 +68,20 @@ class _Profiles:
             self._profiles.append((profile["freq"], profile["n_words"]))
         self.arrays: dict[str, np.ndarray | None] = {}
         self.word_grams: dict[str, list[np.ndarray]] = {}
+        self._freqs = [freq for freq, _ in self._profiles]
+        self._n_words = np.array([n_words for _, n_words in self._profiles], dtype=float).T  # [n-1][language]
 
     def array(self, gram: str) -> np.ndarray | None:
-        """The probabilities of a 1- to 3-character n-gram per language; None when no language has it."""
+        """The probabilities of a 1- to 3-character n-gram per language; None when no language has it.
+        add_profile's `1.0 * freq / n_words` is one correctly rounded division, as numpy's is: the
+        languages' counts are read in one pass and divided at once (a new n-gram cost ~15 us)."""
         if gram in self.arrays:
             return self.arrays[gram]
+        counts = [freq.get(gram) for freq in self._freqs]
         probs = None
-        if any(gram in freq for freq, _ in self._profiles):
+        if counts.count(None) < len(counts):
             probs = np.zeros(self.size)
-            for index, (freq, n_words) in enumerate(self._profiles):
-                if gram in freq:
-                    probs[index] = 1.0 * freq[gram] / n_words[len(gram) - 1]
+            probs[:len(counts)] = np.array([count or 0 for count in counts], dtype=float) / self._n_words[len(gram) - 1]
         self.arrays[gram] = probs
         return probs
 
@@ -101,26 +104,29 @@ def _prepared(text: str) -> str:
 
 def _word_grams(word: str, profiles: _Profiles) -> list[np.ndarray]:
     """NGram.add_char and Detector._extract_ngrams on one word (normalized characters, a space
-    after it when one follows): their buffer starts afresh after every space. The probabilities
-    of each n-gram langdetect knows, in order."""
-    result: list[np.ndarray] = []
-    grams, capital_word = " ", False
-    for ch in word:
-        last = grams[-1]
-        if len(grams) >= 3:
-            grams = grams[1:]
-        grams += ch
-        if ch.isupper():
-            capital_word = capital_word or last.isupper()
-        else:
-            capital_word = False
-        if capital_word:
-            continue
-        for n in range(1, len(grams) + 1):
-            gram = grams[-n:]
-            if gram != " " and (probs := profiles.array(gram)) is not None:
-                result.append(probs)
-    return result
+    after it when one follows): their buffer starts afresh after every space, so the n-grams at a
+    character are it and the one or two characters before it in " " + word, in that order; none
+    inside a run of capitals (from its second letter on) and no n-gram " ". The probabilities of
+    each n-gram langdetect knows, in order. The n-grams are cut by slices and looked up in one
+    pass each, not character by character (0.95 -> ~0.5 ms a page of new words, corpus pages)."""
+    padded = " " + word
+    end = len(padded)
+    if end == 1:
+        return []
+    uppers = bytes(map(str.isupper, padded))
+    if b"\x01\x01" in uppers:  # a run of capitals: langdetect's capitalword skips its later letters
+        kept = [i for i in range(2, end) if not (uppers[i] and uppers[i - 1])]
+    else:
+        kept = range(2, end)
+    grams = [padded[1], padded[:2]]  # the first letter's: the buffer holds " " and it
+    grams += [g for i in kept for g in (padded[i], padded[i - 1:i + 1], padded[i - 2:i + 1])]
+    if word[-1] == " ":
+        grams.remove(" ")  # the space's own 1-gram; the only " " (every other n-gram is 2-3 characters)
+    arrays = profiles.arrays
+    for gram in grams:
+        if gram not in arrays:
+            profiles.array(gram)
+    return [probs for probs in map(arrays.__getitem__, grams) if probs is not None]
 
 
 def _ngrams(text: str, profiles: _Profiles) -> list[np.ndarray]:

@@ -119,3 +119,39 @@ def test_detector_stops_at_langdetects_iteration_limit_as_langdetect_does(monkey
         monkeypatch.setattr(Detector, "ITERATION_LIMIT", limit)
         for text in texts:
             assert detect(text) == _langdetects_best(text), (limit, text)
+
+
+def _langdetects_word_grams(word: str) -> list[str]:
+    """langdetect's own NGram fed one word (and the space after it), as Detector._extract_ngrams."""
+    from langdetect.utils.ngram import NGram
+
+    ngram, grams = NGram(), []
+    for ch in word:
+        ngram.add_char(ch)
+        grams += [g for n in range(1, NGram.N_GRAM + 1) if (g := ngram.get(n))]
+    return grams
+
+
+def test_word_grams_are_langdetects_ngrams_of_the_word_in_order():
+    """_word_grams cuts each word's n-grams by slices; langdetect's NGram walks the characters:
+    the same n-grams in the same order, around capitals runs ("NASA", "McDONALD"), one-letter
+    words, non-Latin scripts and characters that are neither upper nor lower case."""
+    import random
+
+    import numpy as np
+
+    from cleaners.language import _NORMAL, _profiles, _word_grams
+
+    profiles = _profiles()
+    rng = random.Random(5)
+    alphabet = "abcXYZÀéßДжΣσ漢字ǅᾈ1-'."
+    words = ["a", "A", "a ", "NASA ", "McDONALD", "ABC", "aBCd ", "x", "ǅemal ", "ᾈB ", "Д ", "ÉTÉ"]
+    words += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9))) + rng.choice(["", " "])
+              for _ in range(3000)]
+    for word in words:
+        word = word.translate(_NORMAL)
+        expected = [profiles.array(g) for g in _langdetects_word_grams(word)]
+        found = _word_grams(word, profiles)
+        assert len(found) == len([e for e in expected if e is not None]), word
+        for got, want in zip(found, (e for e in expected if e is not None)):
+            assert np.array_equal(got, want), word
