@@ -26,7 +26,19 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 # Invisible characters with no meaning in text (zero-width space, word joiner, BOM, soft hyphen):
 # spam hides its words from matching with them ("sl\u200bot gacor"). The zero-width joiners are not
 # among them: emoji and Indic and Persian scripts need them.
-HIDING_CHARS = re.compile("[\u200b\u2060\ufeff\u00ad]")
+HIDING = "\u200b\u2060\ufeff\u00ad"
+HIDING_CHARS = re.compile(f"[{HIDING}]")
+
+
+def drop_hiding_chars(text: str) -> str:
+    """HIDING_CHARS.sub("", text), by a str.replace of each character the text holds: four scans
+    for one character are faster than the regex's class test at each character."""
+    for char in HIDING:
+        if char in text:
+            text = text.replace(char, "")
+    return text
+
+
 _SPACE_RUN = re.compile("  +")
 _ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")  # _SPACES or _INVISIBLE, but ' '
 

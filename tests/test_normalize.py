@@ -29,3 +29,14 @@ def test_comparable_ignores_case_spacing_and_punctuation_in_any_script():
                                            ("It was great.", False), ("the USA.", False), ("Dr", False), ("", False)])
 def test_a_name_may_end_in_an_initial(name, initial):
     assert ends_in_initial(name) is initial
+
+
+def test_drop_hiding_chars_removes_what_the_hiding_pattern_removes():
+    from cleaners.normalize import HIDING, HIDING_CHARS, drop_hiding_chars
+
+    rng = random.Random(5)
+    alphabet = HIDING + "ab \u00a0\u200c\u200d\u2061\ufffe\u00ac"
+    texts = ["", HIDING, HIDING * 3, "sl\u200bot ga\u00adcor ju\u2060di\ufeff"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(20_000)]
+    for text in texts:
+        assert drop_hiding_chars(text) == HIDING_CHARS.sub("", text), repr(text)
