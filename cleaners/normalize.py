@@ -65,8 +65,7 @@ def fix_text(text: str) -> str:
 def _ftfy_lines(text: str) -> str:
     """ftfy.fix_text(text, _FTFY), line by line as ftfy itself goes, but plain lines are not
     handed to it (_needs_ftfy)."""
-    if _BADNESS_ANCHORS is not None and not (_BADNESS_ANCHORS.search(text) or _FTFY_FIXES.search(text)
-                                             or HTML_ENTITY_RE.search(text)):
+    if _ANCHORS_OR_FIXES is not None and not (_ANCHORS_OR_FIXES.search(text) or HTML_ENTITY_RE.search(text)):
         return text  # _needs_ftfy is False for every line: most pages, without a loop over their lines
     config, out, pos = _FTFY, [], 0
     while pos < len(text):
@@ -139,6 +138,16 @@ def _badness_anchors(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 
 _BADNESS_WIDTH = _badness_window(BADNESS_RE)
 _BADNESS_ANCHORS = _badness_anchors(BADNESS_RE)
+
+
+def _either_class(first: re.Pattern[str], second: re.Pattern[str]) -> re.Pattern[str]:
+    """One class of the characters of two one-character classes (no negation): a page is scanned
+    once, not twice (the bench's text pages: 0.06 -> 0.03 ms)."""
+    assert all(p.pattern.startswith("[") and p.pattern.endswith("]") and p.pattern[1] != "^" for p in (first, second))
+    return re.compile(first.pattern[:-1] + second.pattern[1:])
+
+
+_ANCHORS_OR_FIXES = _either_class(_BADNESS_ANCHORS, _FTFY_FIXES) if _BADNESS_ANCHORS is not None else None
 
 
 def _is_bad(line: str) -> bool:

@@ -40,3 +40,14 @@ def test_drop_hiding_chars_removes_what_the_hiding_pattern_removes():
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(20_000)]
     for text in texts:
         assert drop_hiding_chars(text) == HIDING_CHARS.sub("", text), repr(text)
+
+
+def test_one_scan_for_mojibake_anchors_or_ftfy_fixes_finds_either_on_every_code_point():
+    """fix_text hands a page to ftfy when it holds a character of _BADNESS_ANCHORS or _FTFY_FIXES:
+    the merged class is their union, character for character."""
+    from cleaners.normalize import _ANCHORS_OR_FIXES, _BADNESS_ANCHORS, _FTFY_FIXES
+
+    everything = "".join(map(chr, range(0x110000)))
+    either = {m.start() for m in _BADNESS_ANCHORS.finditer(everything)} | {m.start() for m in _FTFY_FIXES.finditer(everything)}
+    assert {m.start() for m in _ANCHORS_OR_FIXES.finditer(everything)} == either
+    assert len(either) > 2000
