@@ -350,3 +350,83 @@ def test_footer_opening_is_a_start_of_every_footer_pattern(monkeypatch):
     monkeypatch.setattr(boilerplate, "_FOOTER_OPENING", re.compile(""))  # every line is tried
     assert found == [boilerplate.category_footer(line) for line in lines]
     assert sum(f is not None for f in found) > 2000
+
+
+def _whole_pattern_reason(text: str) -> str | None:
+    from cleaners.boilerplate import _CHROME_LINE
+
+    match = _CHROME_LINE.fullmatch(text)
+    return match.lastgroup if match else None
+
+
+def _first_character_reason(text: str) -> str | None:
+    from cleaners.boilerplate import _chrome_line_match
+
+    match = _chrome_line_match(text)
+    return match.lastgroup if match else None
+
+
+def _chrome_sample_lines() -> list[str]:
+    """Chrome lines of the tests above, and of the fixture, corpus-sample and seed pages."""
+    from cleaners.boilerplate import _EDGE_SEPARATORS
+    from cleaners.normalize import collapse_spaces
+    from tests.test_spam import lexicon_gate_texts
+
+    params = [mark.args[1] for test in (test_chrome_lines_in_several_phrasings_and_languages,
+                                        test_gallery_buttons_and_lone_labels, test_menu_and_page_tool_lines_are_navigation,
+                                        test_newsletter_prompts_and_related_links, test_copyright_lines_and_newsletter_calls)
+              for mark in test.pytestmark if mark.name == "parametrize"]
+    lines = [p[0] if isinstance(p, tuple) else p for ps in params for p in ps] + lexicon_gate_texts()
+    texts = [(c.strip(_EDGE_SEPARATORS) or c) for c in map(collapse_spaces, lines)]
+    return [t for t in texts if len(t) <= 300]
+
+
+def test_chrome_lines_tried_by_their_first_character_give_the_whole_patterns_reason():
+    """_chrome_line_match tries only the alternatives that can start with the line's first
+    character: on every line of the samples, and on each chrome line with its first character
+    replaced by every character re takes for it case ignored (the whole Unicode range searched:
+    Kelvin sign, long s, dotted and dotless i) and by others, the reason is _CHROME_LINE's."""
+    import random
+
+    texts = _chrome_sample_lines()
+    chrome = sorted({t for t in texts if _whole_pattern_reason(t)})
+    assert len(chrome) > 150
+    everything = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    rng, variants = random.Random(2), ["", "a", "Ω", "\x00"]
+    for first in sorted({t[0] for t in chrome}):
+        same = re.findall(re.escape(first), everything, re.IGNORECASE)
+        variants += [v + t[1:] for v in same + [rng.choice(everything) for _ in range(5)] for t in chrome if t[0] == first]
+    for text in texts + variants:
+        assert _first_character_reason(text) == _whole_pattern_reason(text), text
+
+
+def test_each_chrome_alternative_starts_its_matches_with_a_character_of_its_first_pattern():
+    """_first_character's reading of re's parse: on strings hypothesis writes for each alternative
+    (case changed too), the first character is one the pattern takes."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from cleaners.boilerplate import _FLAGS, _LINE_ALTERNATIVES
+
+    @settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def check(data):
+        _, alternative, first = data.draw(st.sampled_from(_LINE_ALTERNATIVES))
+        text = data.draw(st.from_regex(re.compile(alternative, _FLAGS), fullmatch=True))
+        assert first is None or (text and first.fullmatch(text[0])), (alternative, text)
+
+    check()
+
+
+def test_first_characters_of_patterns_as_re_parses_them():
+    from cleaners.boilerplate import _first_character
+
+    assert _first_character("abc").pattern == "(?:a)"
+    assert set(_first_character(r"(?:«|←|<)?\s*(?:previous|older) post").pattern[3:-1].split("|")) == \
+        {"[«←<]", "[\\s]", "o", "p"}
+    assert _first_character(r"\|?\s*(?:©|\(c\)).{0,240}").fullmatch("(")
+    assert _first_character(r"(?:\d+|one|two)").fullmatch("٣")  # any digit re takes for \d
+    assert _first_character(r"[^«».!?\s]+ x").fullmatch("a") and not _first_character(r"[^«».!?\s]+ x").fullmatch("»")
+    assert _first_character(r".{0,120}x") is None and _first_character(r"a?") is None  # any, or nothing at all
+    assert _first_character(r"(?-i:[A-Z])x") is None  # a flag changed inside: not followed
+    assert _first_character(r"(?=abc)\bb") is not None and _first_character(r"(?=abc)\bb").fullmatch("b")
