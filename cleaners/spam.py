@@ -146,9 +146,20 @@ class FoldedGate:
     after_nonword: re.Pattern[str] | None = None
 
     def found_in(self, folded: str) -> bool:
-        if self.spaced.search(folded):
+        if self._spaced_found_in(folded):
             return True
         return self.loose is not None and not folded.isascii() and unspaced(folded) and bool(self.loose.search(folded))
+
+    def _spaced_found_in(self, folded: str) -> bool:
+        """spaced.search(folded), by after_nonword (2.4x faster on lines of prose): its first match
+        in " " + folded is one of `spaced` unless the character it takes before the phrase is beyond
+        the BMP (maybe a word character: then `spaced` is asked), and without one `spaced` has none."""
+        if self.after_nonword is None:
+            return bool(self.spaced.search(folded))
+        found = self.after_nonword.search(" " + folded)
+        if found is None:
+            return False
+        return found.group()[0] <= "\uffff" or bool(self.spaced.search(folded))
 
     def lines_found_in(self, folded_page: str) -> set[int]:
         """The indexes of the lines of `folded_page` (each line after a LINE_SEPARATOR, none holding

@@ -357,3 +357,19 @@ def test_stripping_spam_lines_gives_what_asking_every_line_gave():
             (drafts[1].lines, drafts[1].removed, drafts[1].spam_chars)
         removed += len(drafts[1].removed)
     assert removed > 1_000
+
+
+def test_the_folded_gates_answer_as_their_lookbehind_patterns_do():
+    """found_in searches the spaced phrases after a taken non-word character (faster), asking the
+    lookbehind pattern only after a character beyond the BMP: the answers are the pattern's."""
+    from cleaners.spam import fold, load_lexicon, unspaced
+
+    lex = load_lexicon()
+    texts = lexicon_gate_texts() + _adversarial_lines(20_000, seed=6)
+    texts += ["\U0001d400casino", "\U0001f600casino", "\U0001d400casino casino", "\U00020000 casino", "casino\U0001d400"]
+    for gate in (lex.folded_any, lex.folded_strong):
+        for text in texts:
+            folded = fold(text)
+            expected = bool(gate.spaced.search(folded)) or gate.loose is not None and not folded.isascii() \
+                and unspaced(folded) and bool(gate.loose.search(folded))
+            assert gate.found_in(folded) == expected, text
