@@ -57,9 +57,9 @@ class Lexicon:
     def lines_may_name_spam(self, lines: list[str]) -> set[int]:
         """The indexes of `lines` whose text as spam_category reads it (stripped, hiding characters
         removed) may_name_spam may pass: every such line, and a few more. One scan of the page for
-        all its lines, not one call per line (most lines name no phrase). The lines need no strip:
-        a phrase starts and ends with a non-space, so one found in the stripped text is found with
-        the whitespace around it too."""
+        all its lines, not one call per line (most lines name no phrase): the bench's text pages,
+        0.38 -> 0.30 ms. The lines need no strip: a match in the stripped text is one in the line,
+        the whitespace stripped being no word character."""
         # folded line by line: most lines are ASCII, and lower() is faster than casefold()
         page = LINE_SEPARATOR + LINE_SEPARATOR.join([line.lower() if line.isascii() else fold(drop_hiding_chars(line))
                                                      for line in lines])
@@ -141,8 +141,8 @@ class FoldedGate:
     spaced: re.Pattern[str]
     loose: re.Pattern[str] | None
     # `spaced` with the character before the phrase taken (one of _nonword_class) instead of looked
-    # behind at: re tries the phrases only after a space or punctuation, not at every character
-    # (lines of the bench's text pages: 2.4x faster). None when a phrase holds LINE_SEPARATOR.
+    # behind at: re tries the phrases only after a space or punctuation, not at every character.
+    # None when a phrase holds LINE_SEPARATOR.
     after_nonword: re.Pattern[str] | None = None
 
     def found_in(self, folded: str) -> bool:
@@ -151,9 +151,10 @@ class FoldedGate:
         return self.loose is not None and not folded.isascii() and unspaced(folded) and bool(self.loose.search(folded))
 
     def _spaced_found_in(self, folded: str) -> bool:
-        """spaced.search(folded), by after_nonword (2.4x faster on lines of prose): its first match
-        in " " + folded is one of `spaced` unless the character it takes before the phrase is beyond
-        the BMP (maybe a word character: then `spaced` is asked), and without one `spaced` has none."""
+        """spaced.search(folded), by after_nonword (lines of the bench's text pages: 4.2 -> 3.3 us):
+        its first match in " " + folded is one of `spaced` unless the character it takes before the
+        phrase is beyond the BMP (maybe a word character: then `spaced` is asked), and without one
+        `spaced` has none."""
         if self.after_nonword is None:
             return bool(self.spaced.search(folded))
         found = self.after_nonword.search(" " + folded)
