@@ -123,6 +123,7 @@ def _prefix_tree_pattern(phrases: list[str]) -> re.Pattern[str]:
 LINE_SEPARATOR = "\x00"
 
 
+@cache  # 17 ms; both lexicons' gates use it
 def _nonword_class() -> str:
     """A regex class of every character that is no word character of re (\\W), and of every one
     beyond the BMP (a few are word characters: the class is for a prefilter). The BMP part is
