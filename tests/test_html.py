@@ -113,3 +113,84 @@ def test_spam_words_split_by_invisible_characters_are_still_spam(cleaner):
     kind, rec = cleaner.record(html_page(f"<html><body><article><h1>Bridge</h1>{spam}{paragraphs}</article></body></html>"), RUN)
     assert kind == "article" and "gacor" not in rec["text"] and "judi" not in rec["text"]
     assert any(r["reason"].startswith("spam:gambling") for r in rec["provenance"]["removed"])
+
+
+# ------------------------------------------------------------------ parse_html's scans of the page
+
+def _prepared_as_it_was(content: str) -> str:
+    """The text parse_html handed to lxml before its scans were made cheaper."""
+    import re
+
+    from cleaners.html import _INVALID_XML_CHARS, _ODD_CHAR, _RAW_C1, _XML_DECLARATION, _as_cp1252, _control_reference
+    from cleaners.normalize import HIDING_CHARS
+
+    content = _XML_DECLARATION.sub("", content, count=1)
+    if not content.isascii():
+        content = HIDING_CHARS.sub("", content)
+    odd = _ODD_CHAR.search(content) is not None
+    if odd:
+        content = _INVALID_XML_CHARS.sub("", content)
+    if "&#" in content:
+        content = re.sub(r"&#(?:0*(\d{1,3})|[xX]0*([0-9a-fA-F]{1,2}));", _control_reference, content)
+    if odd:
+        content = _RAW_C1.sub(lambda m: _as_cp1252(ord(m.group(0))), content)
+    return content
+
+
+def _prepared(content: str, monkeypatch) -> str:
+    """The text parse_html hands to lxml now."""
+    import cleaners.html
+
+    handed = []
+    monkeypatch.setattr(cleaners.html.lxml.html, "document_fromstring", lambda text, parser: handed.append(text))
+    cleaners.html.parse_html(content)
+    return handed[0]
+
+
+def test_the_odd_and_hiding_character_scans_agree_with_the_regexes_on_every_code_point():
+    from cleaners.html import _HIDING, _ODD_CHAR, _holds_hiding_chars, _holds_odd_chars
+    from cleaners.normalize import HIDING_CHARS
+
+    assert _HIDING is not None and len(_HIDING) == 4  # normalize's class is read, not copied
+    for code in range(0x110000):
+        char = chr(code)
+        odd = _ODD_CHAR.search(char) is not None
+        assert _holds_odd_chars(char) == odd, hex(code)
+        assert _holds_odd_chars(f"ab\u00e9{char}\u20ac\U0001f600") == odd, hex(code)  # after and before other widths
+        assert _holds_hiding_chars(f"\u00e9{char}") == (HIDING_CHARS.search(char) is not None), hex(code)
+
+
+def test_only_references_that_change_are_replaced_and_the_page_is_prepared_as_before(monkeypatch):
+    import random
+
+    from cleaners.html import _CONTROL_REFERENCE, _control_reference
+
+    refs = [f"&#{zeros}{code}{end}" for code in range(1000) for zeros in ("", "0", "000") for end in (";", "", "0;")]
+    refs += [f"&#{x}{zeros}{code:{form}}{end}" for code in range(256) for x in "xX" for zeros in ("", "0", "00")
+             for form in ("x", "X", "02x") for end in (";", "g;", "")]
+    changed = 0
+    for ref in refs:
+        old = _prepared_as_it_was(f"a{ref}b")
+        assert _prepared(f"a{ref}b", monkeypatch) == old, ref
+        changed += old != f"a{ref}b"
+        match = _CONTROL_REFERENCE.search(ref)  # matched only where the text changes
+        assert match is None or _control_reference(match) != match.group(0), ref
+    assert changed > 300
+    rng = random.Random(3)
+    pieces = refs[::7] + ["&", "&#", "#", ";", "x", "0", " ", "<?xml version='1.0'?>", "\x0b", "\x85", "\u200b",
+                          "\ufeff", "\u00ad", "\ud800", "\uffff", "\u00e9", "<p>", "&amp;", "\u2060", "\x1f", "\x9f"]
+    for _ in range(3000):
+        content = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+        assert _prepared(content, monkeypatch) == _prepared_as_it_was(content), repr(content)
+
+
+def test_fixture_and_corpus_pages_are_prepared_as_before(monkeypatch):
+    from cleaners.decode import decode_bytes
+    from tests.conftest import FIXTURE_HTML_PAGES, shared_corpus_pages
+
+    import gzip
+
+    for path in FIXTURE_HTML_PAGES + shared_corpus_pages()[::5]:
+        data = path.read_bytes()
+        content = decode_bytes(gzip.decompress(data) if path.suffix == ".gz" else data, html=True)
+        assert _prepared(content, monkeypatch) == _prepared_as_it_was(content), path.name
