@@ -587,3 +587,38 @@ def test_may_match_cuts_ascii_texts_into_the_words_the_findall_finds():
     texts += [t for c in range(128) for t in (f"x{chr(c)}casino x{chr(c)}", f"Slot{chr(c)}", chr(c))]
     for text in texts:
         assert may_match(text) == (not _first_words().isdisjoint(_WORDS.findall(text.casefold()))), text
+
+
+def test_the_href_gate_gives_what_it_gave_before_its_compact_search_of_all_words():
+    """hrefs_may_name_spam searches all the link words run together for a compact phrase before it
+    cuts the segments: the same answer as before on the links of every fixture page and on lists
+    holding compact phrases whole, cut between segments, between links and between words."""
+    import random
+
+    from cleaners.injected.lexicon import COMPACT_MIN, _compact_pattern, _compact_search, may_name_strong_words
+    from cleaners.injected.urls import (
+        _NOT_WORD_BUT_CUT, _SEGMENT_SEPARATOR, _URL_WORD, _split_href, hrefs_may_name_spam)
+
+    def as_it_was(hrefs):
+        splits = [split for href in hrefs if (split := _split_href(href)) is not None]
+        words = " ".join(_URL_WORD.findall(" ".join(f"{host} {path}" for host, path in splits).casefold()))
+        if may_name_strong_words(words):
+            return True
+        segments = _SEGMENT_SEPARATOR.split("/".join(f"{host}/{path}" for host, path in splits).casefold())
+        compact = _NOT_WORD_BUT_CUT.sub("", "/".join(dict.fromkeys(s for s in segments if len(s) >= COMPACT_MIN)))
+        return _compact_search().search(compact) is not None
+
+    lists = [[a.get("href") for a in _parse(path).iter("a")] for path in ALL_FIXTURES]
+    rng = random.Random(11)
+    phrases = sorted(_compact_pattern()[1])
+    for phrase in phrases:
+        cut = rng.randrange(1, len(phrase))
+        head, tail = phrase[:cut], phrase[cut:]
+        lists += [[f"/{head}", f"/{tail}"], [f"https://{head}.{tail}.example/"], [f"/a/{head}/{tail}-x/"],
+                  [f"/{head}?q={tail}"], [f"/{head}-{tail}/"], [f"/{head}_{tail}"], [f"https://x.example/{phrase}"],
+                  [f"/{head}", None, f"https://{tail}.example/"], [f"/{head.upper()}%20{tail}"]]
+    hits = 0
+    for hrefs in lists:
+        assert hrefs_may_name_spam(hrefs) == as_it_was(hrefs), hrefs
+        hits += as_it_was(hrefs)
+    assert hits > 2 * len(phrases)

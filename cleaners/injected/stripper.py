@@ -178,10 +178,11 @@ class _Stripper:
         """False when the passes after the hidden one cannot find anything: every decision they
         make needs a lexicon phrase in some element's text (a part of the body's text, words
         intact) or an anchor's title, or a spam word in a link target. Most pages have none."""
-        titles = [title for a in self.body.iter("a") if (title := a.get("title"))]
+        anchors = list(self.body.iter("a"))  # one walk for both
+        titles = [title for a in anchors if (title := a.get("title"))]
         if load_lexicon().may_name_spam(" ".join([self.text(self.body), *titles])):
             return True
-        return hrefs_may_name_spam(a.get("href") for a in self.body.iter("a"))
+        return hrefs_may_name_spam(a.get("href") for a in anchors)
 
     # -- pass 1: hidden blocks
 

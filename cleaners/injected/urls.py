@@ -85,6 +85,11 @@ def hrefs_may_name_spam(hrefs) -> bool:
     words = " ".join(_URL_WORD.findall(" ".join(f"{host} {path}" for host, path in splits).casefold()))
     if may_name_strong_words(words):
         return True
+    # a compact phrase found below lies within one segment's words run together, so within all the
+    # words run together: where those hold none (most pages), no segment does. One search, not the
+    # segments cut, sorted out and compacted first (0.35 -> 0.20 ms a page)
+    if not _compact_search().search(words.replace(" ", "")):
+        return False
     # each split's segments, as `href_category` cuts them ("/" between two splits is a cut too);
     # a compact phrase has no "/", so it is found within one segment, as there
     segments = _SEGMENT_SEPARATOR.split("/".join(f"{host}/{path}" for host, path in splits).casefold())
