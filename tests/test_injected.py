@@ -589,6 +589,47 @@ def test_may_match_cuts_ascii_texts_into_the_words_the_findall_finds():
         assert may_match(text) == (not _first_words().isdisjoint(_WORDS.findall(text.casefold()))), text
 
 
+def test_href_category_reads_compact_phrases_as_the_flat_pattern_alone_did():
+    """href_category asks the flat pattern of compact phrases (which phrase, so which category)
+    only where the prefix tree finds one: the same category for every href of the fixtures and for
+    hrefs holding the phrases whole, cut, overlapping and next to each other."""
+    import random
+
+    from cleaners.injected.lexicon import COMPACT_MIN, _compact_pattern, may_match, strong_category
+    from cleaners.injected.urls import _NOT_WORD, _SEGMENT_SEPARATOR, _URL_WORD, _split_href
+
+    def flat_only(href):  # href_category as it was
+        split = _split_href(href)
+        if split is None:
+            return None
+        host, path = split
+        words = " ".join(_URL_WORD.findall(f"{host} {path}".casefold()))
+        category = strong_category(words) if may_match(words) else None
+        if category:
+            return category
+        pattern, categories = _compact_pattern()
+        for segment in _SEGMENT_SEPARATOR.split(f"{host}/{path}".casefold()):
+            match = pattern.search(_NOT_WORD.sub("", segment)) if len(segment) >= COMPACT_MIN else None
+            if match:
+                return categories[match.group()]
+        return None
+
+    phrases = sorted(_compact_pattern()[1])
+    rng = random.Random(5)
+    hrefs = sorted({a.get("href") for path in ALL_FIXTURES for a in _parse(path).iter("a") if a.get("href")})
+    for phrase in phrases:
+        other = rng.choice(phrases)
+        cut = rng.randrange(1, len(phrase))
+        hrefs += [f"https://{phrase}88.example/", f"/a/x-{phrase[:cut]}_{phrase[cut:]}-y/", f"/{phrase[:cut]}/{phrase[cut:]}",
+                  f"https://{phrase[:cut]}.{phrase[cut:]}.example/", f"/{other}{phrase}", f"/{phrase[:-1]}{other}",
+                  f"/p?{phrase.upper()}=1", f"/{phrase[:cut]}%2D{phrase[cut:]}", f"/{phrase[:-1]}", f"/{phrase[1:]}x"]
+    found = 0
+    for href in hrefs:
+        assert href_category.cached.__wrapped__(href) == flat_only(href), href
+        found += flat_only(href) is not None
+    assert found > len(phrases)
+
+
 def test_the_href_gate_gives_what_it_gave_before_its_compact_search_of_all_words():
     """hrefs_may_name_spam searches all the link words run together for a compact phrase before it
     cuts the segments: the same answer as before on the links of every fixture page and on lists

@@ -70,12 +70,20 @@ def href_category(href: str | None) -> str | None:
     category = strong_category(words) if may_match(words) else None
     if category:
         return category
-    pattern, categories = _compact_pattern()
     for segment in _SEGMENT_SEPARATOR.split(f"{host}/{path}".casefold()):
-        match = pattern.search(_NOT_WORD.sub("", segment)) if len(segment) >= COMPACT_MIN else None
-        if match:
-            return categories[match.group()]
+        if len(segment) >= COMPACT_MIN and (category := _compact_category(_NOT_WORD.sub("", segment))):
+            return category
     return None
+
+
+def _compact_category(compact: str) -> str | None:
+    """The category of the first compact phrase in `compact` (the longest at that place). The
+    prefix tree says whether there is one, the same phrases: re tries the flat alternation phrase
+    by phrase at each letter, and most segments hold none (corpus hrefs: 1.5 -> 0.7 ms a page)."""
+    if not _compact_search().search(compact):
+        return None
+    pattern, categories = _compact_pattern()
+    return categories[pattern.search(compact).group()]
 
 
 def hrefs_may_name_spam(hrefs) -> bool:
