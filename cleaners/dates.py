@@ -168,7 +168,14 @@ def states_date(text: str, iso: str) -> bool:
     year, start = iso[:4], text.find(iso[:4])
     while start != -1:
         window = text[max(0, start - _AROUND_YEAR):start + 4 + _AROUND_YEAR]
-        if any(_to_iso(match) == iso for pattern in DATE_PATTERNS for match in pattern.finditer(window)):
+        if any(_to_iso(match) == iso for pattern in _patterns_in(window) for match in pattern.finditer(window)):
             return True
         start = text.find(year, start + 4)
     return False
+
+
+def _patterns_in(window: str) -> list[re.Pattern[str]]:
+    """The patterns that may match in `window`: one that opens with names (tried at every character)
+    is left out when its core, which each of its matches holds, is not there. A page's year is
+    written dozens of times, most of them in no date (corpus pages: 0.34 -> 0.09 ms a page in profile)."""
+    return [pattern for pattern, core, _ in _SEARCHES if core is None or core.search(window)]

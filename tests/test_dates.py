@@ -152,3 +152,43 @@ def test_the_year_shortcut_changes_no_answer_of_parse_date(monkeypatch):
     monkeypatch.setattr(dates, "_A_YEAR", re.compile(""))  # found in every text: every pattern is tried
     assert shortcut == [parse_date(text) for text in texts]
     assert sum(found is not None for found in shortcut) >= 1000  # the texts do hold dates alone
+
+
+def _states_date_with_every_pattern(text: str, iso: str) -> bool:
+    """states_date as it was: every pattern run in the window around each place the year is written."""
+    from cleaners import dates
+
+    start = text.find(iso[:4])
+    while start != -1:
+        window = text[max(0, start - dates._AROUND_YEAR):start + 4 + dates._AROUND_YEAR]
+        if any(dates._to_iso(match) == iso for pattern in dates.DATE_PATTERNS for match in pattern.finditer(window)):
+            return True
+        start = text.find(iso[:4], start + 4)
+    return False
+
+
+def test_states_date_leaves_out_only_patterns_whose_core_is_not_there():
+    """states_date skips a pattern that opens with names where its core is not in the window: the
+    same answer on texts of date parts (for each date they hold, its neighbours and January 1) and
+    on the fixture and corpus-sample pages (for every January 1 and every date found in them)."""
+    import gzip
+    from datetime import date, timedelta
+
+    from cleaners.dates import states_date
+    from tests.conftest import FIXTURE_HTML_PAGES
+
+    texts = _texts_of_date_parts(3000)
+    pages = [(gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()).decode("utf-8", "replace")
+             for p in FIXTURE_HTML_PAGES]
+    stated = 0
+    for text in texts + pages:
+        found = find_date(text)
+        isos = {f"{year}-01-01" for year in ("1999", "2008", "2020", "2021")}
+        if found:
+            day = date.fromisoformat(found[0])
+            isos |= {(day + timedelta(days=shift)).isoformat() for shift in (-1, 0, 1, 365)}
+        for iso in sorted(isos):
+            answer = states_date(text, iso)
+            assert answer == _states_date_with_every_pattern(text, iso), (text[:200], iso)
+            stated += answer
+    assert stated >= 300  # the texts do state many of the dates asked about

@@ -185,10 +185,10 @@ def test_only_references_that_change_are_replaced_and_the_page_is_prepared_as_be
 
 
 def test_fixture_and_corpus_pages_are_prepared_as_before(monkeypatch):
+    import gzip
+
     from cleaners.decode import decode_bytes
     from tests.conftest import FIXTURE_HTML_PAGES, shared_corpus_pages
-
-    import gzip
 
     for path in FIXTURE_HTML_PAGES + shared_corpus_pages()[::5]:
         data = path.read_bytes()
