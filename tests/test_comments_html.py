@@ -943,3 +943,94 @@ def test_a_one_step_path_finds_from_each_item_what_it_finds_from_the_item_itself
                     assert thread.found(path, item) == path(item), path.path
                     compared += 1
     assert compared > 50_000
+
+
+def _named_sections_as_they_were(tree, page, sections):
+    """unmarked._named_sections before the blocks were looked for first: _leaves_a_page (which
+    reads the page's text length) first, then the blocks."""
+    from cleaners.comments_html import unmarked
+
+    for section in unmarked._outermost(list(unmarked._SECTION_NAMES(tree, page.names))):
+        names = f"{section.get('id') or ''} {section.get('class') or ''}"
+        if unmarked._NOT_A_SECTION.search(names) or unmarked._overlaps(section, [s.element for s in sections]):
+            continue
+        if not unmarked._leaves_a_page([section], page):
+            continue
+        found = unmarked._blocks_in(section)
+        if found is not None:
+            container, items = unmarked._block_thread(*found)
+            sections.append(unmarked._read_items(unmarked.MARKED, container, items, page))
+
+
+# a named section without blocks, a comment heading whose thread is wrapped with the text after it
+# (the page's text length changes), a generic section that reads the length after that
+_NAMED_THEN_HEADED = (
+    "<html><body><article><h1>T</h1>{article}</article>"
+    "<div class='discussion-box'><p>{prose}</p><p>Sign in to join the discussion.</p></div>"
+    "<section><h3>Comments</h3>{blocks} trailing words <b>bold</b> more</section>"
+    "<div id='comments' class='comments'>{generic}</div></body></html>")
+
+
+def test_looking_for_blocks_first_in_named_sections_changes_no_section(monkeypatch):
+    """_named_sections looks for the blocks before _leaves_a_page (both only read the tree) and
+    only owes the page's text length where there are none: the same comments, removals and tree
+    on every fixture and corpus-sample page, a share of ../shared/corpus, and pages where a
+    comment heading's thread changes the tree after a named section without blocks."""
+    import gzip
+
+    from lxml import etree
+
+    from cleaners.comments_html import extract
+    from cleaners.comments_html.guards import _Page
+    from tests.conftest import FIXTURE_HTML_PAGES, shared_corpus_pages
+
+    pages = [gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()
+             for p in FIXTURE_HTML_PAGES + shared_corpus_pages()[::4]]
+    prose = "A long paragraph of the article that goes on about the river and the bridge. " * 12
+    for words in (3, 30, 300):
+        blocks = "".join(f"<div class='c'><p>Reader {i} wrote on 12 March 2020</p><p>{'My own view here. ' * words}</p></div>"
+                         for i in range(3))
+        generic = "".join(f"<div><span class='author'>Ann {i}</span><p>{'Nice post, thanks. ' * words}</p></div>"
+                          for i in range(3))
+        pages.append(_NAMED_THEN_HEADED.format(article=f"<p>{prose}</p>", prose="Why? " * words, blocks=blocks,
+                                               generic=generic).encode())
+
+    def extracted(page: bytes, named) -> tuple:
+        made = []
+        monkeypatch.setattr(extract, "_named_sections", named)
+        monkeypatch.setattr(extract, "_Page", lambda tree: made.append(_Page(tree)) or made[-1])
+        tree = lxml.html.document_fromstring(page)
+        comments, removals = extract_html_comments(tree)
+        return comments, removals, etree.tostring(tree), made[0]._text_chars
+
+    def same(now: tuple, before: tuple) -> bool:
+        """The same sections; the text length read (if it was) the one read before."""
+        return now[:3] == before[:3] and now[3] in (None, before[3])
+
+    from cleaners.comments_html.unmarked import _named_sections
+
+    found = owed = 0
+    for page in pages:
+        if not page.strip():
+            continue
+        now, before = extracted(page, _named_sections), extracted(page, _named_sections_as_they_were)
+        assert same(now, before)
+        found += bool(now[0])
+        owed += now[3] is not None and b"trailing words" in page
+    assert found > 20 and owed == 3  # the length owed by the named section, read after the heading's change
+
+
+def test_an_owed_text_length_is_the_pages_before_the_tree_changes():
+    from cleaners.comments_html.guards import _Page, _visible_chars
+    from cleaners.comments_html.marked import _wrap
+
+    tree = lxml.html.document_fromstring("<html><body><p>one <b>two</b> three</p></body></html>")
+    before = _visible_chars(tree)
+    page = _Page(tree)
+    page.owe_text_chars()
+    page.pay_text_chars()  # as the heading reader does before it wraps
+    _wrap([tree.find(".//b")])
+    assert _visible_chars(tree) != before and page.text_chars == before
+    unowed = _Page(lxml.html.document_fromstring("<p>x</p>"))
+    unowed.pay_text_chars()
+    assert unowed._text_chars is None  # nothing owed: nothing read

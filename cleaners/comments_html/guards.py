@@ -18,6 +18,7 @@ class _Page:
         self.names = _PageNames(tree)  # for _PageQuery
         self._text_chars: int | None = None
         self._order: dict | None = None
+        self._text_chars_owed = False
 
     @property
     def text_chars(self) -> int:
@@ -34,6 +35,16 @@ class _Page:
     def settle(self) -> None:
         """Read what the page is now: the tree is about to change."""
         _ = self.text_chars, self.order  # the properties compute and keep them
+
+    def owe_text_chars(self) -> None:
+        """The text length is to be the page's as it is now, but it need not be read yet: it is
+        read when first asked for or by pay_text_chars(), which is called before the tree changes."""
+        self._text_chars_owed = True
+
+    def pay_text_chars(self) -> None:
+        """The tree is about to change: an owed text length is read now."""
+        if self._text_chars_owed:
+            _ = self.text_chars
 
 
 def _visible_chars(el) -> int:
