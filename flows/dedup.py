@@ -18,6 +18,7 @@ from .config import Settings
 from .ledger import RunLedger
 from .sinks import PartWriter, path_or_none
 from .state import StateIndex
+from .tally import BatchTally
 
 if TYPE_CHECKING:
     from .run import BatchManifest
@@ -79,15 +80,21 @@ def _apply(manifest: "BatchManifest", ledger: RunLedger, settings: Settings, sum
     stem = staged.name.split("-articles")[0]
     articles = PartWriter(staged.with_name(f"{stem}-articles-final"), settings.output.compress)
     rejected = PartWriter(staged.with_name(f"{stem}-rejected-final"), settings.output.compress)
+    tally = BatchTally()  # the report's counts of the rewritten parts
+
+    def reject(record: dict[str, Any]) -> None:
+        rejected.write(record)
+        tally.add("rejected", record)
+
     if manifest.rejected_part:
         for record in _read_part(Path(manifest.rejected_part)):
-            rejected.write(record)
+            reject(record)
     changed: dict[str, tuple[str, str]] = {}
     for record in _read_part(staged):
         source = record["provenance"]["source"]
         decision, template, spam = decisions[source]
         if decision.status == "duplicate":
-            rejected.write(duplicate_rejection(record, decision))
+            reject(duplicate_rejection(record, decision))
             changed[source] = ("rejected", "duplicate")
             summary.duplicates += 1
             continue
@@ -97,16 +104,18 @@ def _apply(manifest: "BatchManifest", ledger: RunLedger, settings: Settings, sum
         strip_site_repeats(record, template, spam, settings.dedup)
         summary.removed.update(r["reason"] for r in record["provenance"]["removed"][before:])
         if len(record["text"]) < settings.filters.min_text_chars:
-            rejected.write(_too_short(record))
+            reject(_too_short(record))
             changed[source] = ("rejected", "too_short")
             continue
         articles.write(record)
+        tally.add("articles", record)
     for old in (manifest.articles_part, manifest.rejected_part):
         if old:
             Path(old).unlink()
     manifest.articles_part = path_or_none(articles.close())
     manifest.rejected_part = path_or_none(rejected.close())
     ledger.rejected(manifest.index, changed)
+    ledger.tallied(manifest.index, tally)
 
 
 def _too_short(record: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ Scratch: it lives in the run's staging folder, is removed with it, and is never 
 """
 from __future__ import annotations
 
+import pickle
 import sqlite3
 from array import array
 from collections import Counter
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from cleaners.dedup import Decision, DedupIndex, Signature
+
+from .tally import BatchTally
 
 if TYPE_CHECKING:
     from .run import BatchManifest
@@ -39,6 +42,8 @@ CREATE TABLE decisions (source TEXT PRIMARY KEY, status TEXT NOT NULL, revision 
     duplicate_of TEXT, detail TEXT NOT NULL) WITHOUT ROWID;
 -- the site's template lines and spam comments in a kept article (hash64 arrays)
 CREATE TABLE repeats (source TEXT PRIMARY KEY, template BLOB NOT NULL, spam BLOB NOT NULL) WITHOUT ROWID;
+-- the report's counts of each batch's parts (flows/tally.py BatchTally, pickled), as they were written
+CREATE TABLE tallies (batch INTEGER PRIMARY KEY, tally BLOB NOT NULL);
 """
 SIGNATURE_COLUMNS = ("s.id, s.source, s.site, s.fetched_at, s.length, s.text_key, s.content_key, s.minhash, "
                      "s.buckets, s.lines, s.comments")  # Signature's fields, in order (_signature reads them)
@@ -83,10 +88,12 @@ class RunLedger:
 
     # --- while batches finish -------------------------------------------------------------
     def add(self, manifest: "BatchManifest") -> None:
-        """Take over the manifest's outcomes and signatures (it keeps its counts and parts)."""
+        """Take over the manifest's outcomes, signatures and tally (it keeps its counts and parts)."""
         with self._transaction():
             self._add(manifest)
-        manifest.outcomes, manifest.signatures = [], []
+            if manifest.tally is not None:
+                self.tallied(manifest.index, manifest.tally)
+        manifest.outcomes, manifest.signatures, manifest.tally = [], [], None
 
     def _add(self, manifest: "BatchManifest") -> None:
         self.conn.executemany("INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -169,7 +176,15 @@ class RunLedger:
             self.conn.executemany("UPDATE outcomes SET kind = ?, reason = ? WHERE batch = ? AND source = ?",
                                   [(kind, reason, batch, source) for source, (kind, reason) in sorted(changed.items())])
 
+    def tallied(self, batch: int, tally: BatchTally) -> None:
+        """The report's counts of the batch's parts as written (again when the dedup step rewrites them)."""
+        self.conn.execute("INSERT OR REPLACE INTO tallies VALUES (?, ?)", (batch, pickle.dumps(tally)))
+
     # --- the plan, the commit, the report ---------------------------------------------------
+    def tallies(self) -> dict[int, BatchTally]:
+        """The batches' tallies by batch (a batch whose manifest brought none has no entry)."""
+        return {batch: pickle.loads(blob) for batch, blob in self.conn.execute("SELECT batch, tally FROM tallies")}
+
     def counts(self) -> Counter:
         """Records by (batch, kind)."""
         return Counter({(batch, kind): n for batch, kind, n in

@@ -7,21 +7,16 @@ escaped; the file has no script and loads nothing.
 """
 from __future__ import annotations
 
-import gzip
 import html
 import os
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
-
-import orjson
+from typing import Any
 
 from cleaners.explain import removed_comments
 
-SAMPLES_PER_REASON = 2
-MAX_SAMPLES = 40
+from .tally import RunTally, tally_parts
+
 MAX_SAMPLE_FILE_BYTES = 50_000_000  # a sample is cleaned again from its raw file: not from a huge archive
 # Time for cleaning samples again, a share of the run's own time within bounds; the samples left
 # over are shown from their records (their removed spans listed, then the kept text).
@@ -32,59 +27,6 @@ SAMPLE_PAGE_CHARS = 20_000  # of a sample page's text shown; `winnow explain` sh
 
 def report_path(clean_dir: Path, run_id: str) -> Path:
     return clean_dir / "runs" / f"{run_id}.html"
-
-
-@dataclass
-class RunTally:
-    """What the run's records say, counted in one pass over its parts."""
-
-    removals: Counter = field(default_factory=Counter)  # (step, reason) -> spans
-    removed_chars: Counter = field(default_factory=Counter)
-    pages_by_removal: Counter = field(default_factory=Counter)
-    outcomes: Counter = field(default_factory=Counter)  # "article" or "rejected: <reason>" -> pages
-    samples: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))  # reason -> records
-
-    def add(self, kind: str, record: dict[str, Any]) -> None:
-        self.outcomes["article" if kind == "articles" else f"rejected: {record['reason']}"] += 1
-        seen = set()
-        for r in record["provenance"]["removed"]:
-            key = (r["step"], r["reason"])
-            self.removals[key] += 1
-            self.removed_chars[key] += r["chars"]
-            if key not in seen:
-                seen.add(key)
-                self.pages_by_removal[key] += 1
-                self._sample(r["reason"], record)
-        if kind == "rejected":
-            self._sample(f"rejected: {record['reason']}", record)
-
-    def _sample(self, reason: str, record: dict[str, Any]) -> None:
-        if len(self.samples[reason]) < SAMPLES_PER_REASON and sum(map(len, self.samples.values())) < MAX_SAMPLES:
-            self.samples[reason].append(record)
-
-    def removal_rows(self) -> list[dict[str, Any]]:
-        """Counts per step and reason, most characters first: for the run report and artifacts."""
-        keys = sorted(self.removals, key=lambda k: (-self.removed_chars[k], k))
-        return [{"step": step, "reason": reason, "spans": self.removals[(step, reason)],
-                 "pages": self.pages_by_removal[(step, reason)], "chars": self.removed_chars[(step, reason)]}
-                for step, reason in keys]
-
-
-def read_records(parts: list[tuple[str, Path]]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """('articles' | 'rejected', record) for every record of the given parts, in order."""
-    for kind, path in parts:
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rb") as handle:
-            for line in handle:
-                if line.strip():
-                    yield kind, orjson.loads(line)
-
-
-def tally_parts(parts: list[tuple[str, Path]]) -> RunTally:
-    tally = RunTally()
-    for kind, record in read_records(parts):
-        tally.add(kind, record)
-    return tally
 
 
 def published_parts(clean_dir: Path, report: dict[str, Any]) -> list[tuple[str, Path]]:

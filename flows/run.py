@@ -47,6 +47,7 @@ from .dedup import DedupSummary, deduplicate
 from .ledger import LEDGER, RunLedger
 from .listing import PLAN, BatchPlan
 from .locking import RunLock
+from .tally import BatchTally, RunTally, tally_batches, tally_parts
 from .sinks import (
     ARTICLES, REJECTED, RUNS, STAGING, PartWriter, append_to_manifest, crash_point, fsync_dir, part_name,
     path_or_none, publish, write_durable, write_json_atomic,
@@ -96,6 +97,7 @@ class BatchManifest:
     seconds: float = 0.0
     slowest: list[tuple[float, str]] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)  # of the articles, for the dedup step
+    tally: BatchTally | None = None  # the report's counts of its parts' records (None: not counted)
     log: list[str] = field(default_factory=list)  # the libraries' warnings while it ran, with their page
 
 
@@ -159,7 +161,7 @@ def _clean_batch(spec: BatchSpec, log: _BatchLog) -> BatchManifest:
     staging = Path(spec.staging)
     articles = PartWriter(staging / f"{spec.index:05d}-articles", spec.compress)
     rejected = PartWriter(staging / f"{spec.index:05d}-rejected", spec.compress)
-    manifest = BatchManifest(index=spec.index)
+    manifest = BatchManifest(index=spec.index, tally=BatchTally())
     timings: list[tuple[float, str]] = []
     failed = {number: (reason, detail) for number, reason, detail in spec.failed}
     slot = _SLOT
@@ -190,6 +192,7 @@ def _clean_batch(spec: BatchSpec, log: _BatchLog) -> BatchManifest:
                         memory.disarm()  # reading the next record is not the page's
                 timings.append((time.perf_counter() - page_started, item.source))
                 (articles if kind == "article" else rejected).write(record)
+                manifest.tally.add("articles" if kind == "article" else "rejected", record)
                 if kind == "article" and cleaning.dedup.enabled:
                     manifest.signatures.append(signature_of(record, cleaning.dedup))
                 manifest.outcomes.append((item.sha256, item.source, kind, record.get("reason"), record["id"]))
@@ -707,7 +710,7 @@ def _clean_pass(settings: Settings, raw_dir: Path, clean_dir: Path, reprocess: b
         report["runner"] = settings.run.runner
         if recovered:
             report["recovered_runs"] = recovered
-        stage_html_report(report, clean_dir, plan, settings)
+        stage_html_report(report, clean_dir, plan, settings, lambda: run_tally(ledger, manifests))
         plan["report"] = report
         crash_point("staged")
         commit(ledger, clean_dir, run, index, plan)
@@ -753,15 +756,32 @@ def commit(ledger: RunLedger, clean_dir: Path, run: dict[str, str], index: State
         record_processed(state_path(clean_dir), rows, journal)
 
 
-def stage_html_report(report: dict[str, Any], clean_dir: Path, plan: dict[str, Any], settings: Settings) -> None:
-    """Count the run's removals per step and reason into its report, and stage its HTML report
-    (flows/report_html.py) to be published with its parts. A report that cannot be made costs a
-    warning, never the run."""
-    from .report_html import render_html, report_path, tally_parts
+def run_tally(ledger: RunLedger, manifests: list[BatchManifest]) -> RunTally | None:
+    """The report's tally of the run's parts from the counts their batches made as they wrote them
+    (sorted `manifests`: their parts as staged, after the dedup step); None when a batch brought none."""
+    tallies = ledger.tallies()
+    if any(m.index not in tallies for m in manifests):
+        return None
+    return tally_batches((tallies[m.index], _staged_parts(m)) for m in manifests)
+
+
+def _staged_parts(manifest: BatchManifest) -> tuple[Path | None, Path | None]:
+    return tuple(Path(part) if part else None for part in (manifest.articles_part, manifest.rejected_part))
+
+
+def stage_html_report(report: dict[str, Any], clean_dir: Path, plan: dict[str, Any], settings: Settings,
+                      counted: Callable[[], RunTally | None] = lambda: None) -> None:
+    """Count the run's removals per step and reason into its report (`counted`: the tally made as
+    the parts were written, None when there is none: the staged parts are read), and stage its HTML
+    report (flows/report_html.py) to be published with its parts. A report that cannot be made
+    costs a warning, never the run."""
+    from .report_html import render_html, report_path
 
     staged = clean_dir / STAGING / plan["run_id"] / "run-report.html"
     try:
-        tally = tally_parts([(part["kind"], clean_dir / part["staged"]) for part in plan["parts"]])
+        tally = counted()
+        if tally is None:
+            tally = tally_parts([(part["kind"], clean_dir / part["staged"]) for part in plan["parts"]])
         report["removed_by_step_reason"] = tally.removal_rows()
         report["html_report"] = str(report_path(clean_dir, plan["run_id"]))
         write_durable(staged, render_html(report, tally, settings).encode("utf-8"))
