@@ -167,3 +167,17 @@ def test_a_page_without_a_site_has_no_line_or_comment_hashes_and_the_same_keys()
     index = MemoryIndex(SETTINGS)
     index.add(without, 1, first=True)
     assert not index.lines and not index.comments
+
+
+def test_a_page_without_a_site_normalizes_its_whole_text_as_the_line_keys_joined():
+    # without a site, signature_of normalizes the text in one comparable() call instead of a call
+    # per line: the keys and MinHash must be those of the line keys joined (the path with a site)
+    rng = random.Random(12)
+    pieces = ["word", "Caf\u00e9", "\ufb01ne", "\u0301", "\u00b2", "Stra\u00dfe", "\u0130", "\u2014", "\u201cq\u201d",
+              "\u00a0", "\u2026", "\u2028", "\r", "\t", " ", "  ", "\n", "\n\n", "-", "it's", "\u3000", "\u0669", "x"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        with_site = signature_of(_record("a", text), SETTINGS)
+        without = signature_of(_record("a", text, site=None), SETTINGS)
+        for name in ("text_key", "content_key", "minhash", "buckets"):
+            assert getattr(with_site, name) == getattr(without, name), (name, text)
