@@ -228,12 +228,23 @@ def source_name(rel: str) -> str:
 def _read(file: InputFile, gz: bool, limit: int) -> bytes:
     if not gz:
         with open(file.path, "rb") as handle:
-            data = handle.read(limit + 1)
+            data = _read_at_most(handle, limit + 1)
     else:
         with gzip.open(file.path, "rb") as handle:
             data = handle.read(limit + 1)  # bounded: a gzip bomb stops here
     if len(data) > limit:
         raise _TooLarge()
+    return data
+
+
+def _read_at_most(handle, most: int) -> bytes:
+    """handle.read(most), without allocating `most` bytes first for a smaller file: read(50 MB) of
+    a 5 KB page allocated (and gave back) the 50 MB, 34 against 12 us a bench text page. The file's
+    size is asked first; a file that grew since is read on, up to `most`."""
+    want = min(os.fstat(handle.fileno()).st_size + 1, most)  # one more byte: the end is seen
+    data = handle.read(want)
+    if len(data) == want < most:
+        data += handle.read(most - want)
     return data
 
 

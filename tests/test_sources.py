@@ -259,3 +259,37 @@ def test_jsonl_lines_python_or_a_legacy_charset_wrote_are_read(tmp_path):
 
 
 GERMAN = "Der Stadtrat hat am Mittwoch beschlossen, für die Straße „Am Fluß“ neue Radwege zu bauen; die Kosten trägt die Stadt."
+
+
+def test_a_page_file_is_read_whole_up_to_the_cap_whatever_its_size(tmp_path):
+    # read as far as its size says (not a buffer of run.max_input_bytes first), and no further than the cap
+    from flows.sources import InputFile
+
+    for size, cap in ((5000, 5000), (5000, 4999), (1, 1000), (0, 1000), (3000, 1000)):
+        (tmp_path / "p.txt").write_bytes(b"a" * size)
+        [item] = read_pages(InputFile(tmp_path / "p.txt", "p.txt", size), cap)
+        if size > cap:
+            assert item.reason == "too_large", (size, cap)
+        elif size == 0:
+            assert item.reason == "empty"
+        else:
+            assert item.content == "a" * size, (size, cap)
+
+
+def test_a_page_file_that_grows_while_it_is_read_is_read_on_up_to_the_cap(tmp_path, monkeypatch):
+    import os
+
+    from flows.sources import _read_at_most
+
+    path = tmp_path / "p.txt"
+    path.write_bytes(b"x" * 3000)
+    real_fstat = os.fstat
+
+    def grown_since(fd):  # the size as it was before the last 2,000 bytes were written
+        stat = real_fstat(fd)
+        return os.stat_result((*stat[:6], stat.st_size - 2000, *stat[7:]))
+
+    monkeypatch.setattr(os, "fstat", grown_since)
+    for most in (10, 1000, 1001, 1002, 2999, 3000, 3001, 10_000):
+        with open(path, "rb") as handle:
+            assert _read_at_most(handle, most) == b"x" * min(3000, most), most
