@@ -10,6 +10,7 @@ listed apart, so that nothing removed goes unexplained.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from itertools import groupby
 from typing import Any
 
 from .comments_html.render import render_lines
@@ -168,9 +169,13 @@ class _Marks:
         if start < 0:
             return False
         end = min(len(self.text), start + max(chars, len(needle)))
-        for i in range(start, end):
-            if self.owner[i] is None:
-                self.owner[i] = label
+        # the characters not owned yet, by slices, not a store each (all of them, mostly: a kept line)
+        span = self.owner[start:end]
+        free = span.count(None)
+        if free == len(span):
+            self.owner[start:end] = [label] * free
+        elif free:
+            self.owner[start:end] = [label if o is None else o for o in span]
         if in_order:
             self.cursor = end
         return True
@@ -179,7 +184,7 @@ class _Marks:
         """The first occurrence at or after `start` that is not claimed yet."""
         at = self.flat.find(needle, start)
         while at >= 0:
-            if all(o is None for o in self.owner[at: at + len(needle)]):
+            if self.owner[at: at + len(needle)].count(None) == len(needle):  # none claimed (a count in C)
                 return at
             at = self.flat.find(needle, at + 1)
         return -1
@@ -196,13 +201,17 @@ class _Marks:
         return lines
 
     def _line_segments(self, start: int, end: int, leftover: tuple) -> list[Segment]:
+        # a run of characters with one owner at a time, not a character at a time; with claim's
+        # slices, mark_page_text of a bench text page 3.2 -> 0.86 ms (/tmp/perf/tail/explainbench.py)
         out: list[Segment] = []
-        for i in range(start, end):
-            label = self.owner[i] or leftover
+        for owner, run in groupby(self.owner[start:end]):
+            label = owner or leftover
+            text = self.text[start:start + len(list(run))]
+            start += len(text)
             if out and (out[-1].fate, out[-1].step, out[-1].reason) == label:
-                out[-1].text += self.text[i]
+                out[-1].text += text
             else:
-                out.append(Segment(self.text[i], *label))
+                out.append(Segment(text, *label))
         return _absorb_spaces(out)
 
 

@@ -141,3 +141,88 @@ def test_a_span_over_several_lines_is_labelled_once():
     removed = [seg for line in ex.lines for seg in line if seg.fate == REMOVED and seg.reason == "hidden:block"]
     assert [seg.text.strip() for seg in removed] == ["Atlanta", "Boston", "Chicago", "Denver"]
     assert [seg.continued for seg in removed] == [False, True, True, True]
+
+
+class _CharMarks:
+    """_Marks as it was (ee294d8): the owners claimed, searched and cut into segments a character at a time."""
+
+    @staticmethod
+    def claim(self, needle, label, chars, in_order=False):
+        from cleaners.explain import REMOVED_TEXT_LIMIT
+
+        needle = " ".join(needle.split())
+        if needle.endswith("…") and chars > REMOVED_TEXT_LIMIT:
+            needle = needle[:-1]
+        else:
+            chars = len(needle)
+        if not needle:
+            return True
+        start = self._find(needle, self.cursor if in_order else 0)
+        if start < 0 and in_order:
+            start = self._find(needle, 0)
+        if start < 0:
+            return False
+        end = min(len(self.text), start + max(chars, len(needle)))
+        for i in range(start, end):
+            if self.owner[i] is None:
+                self.owner[i] = label
+        if in_order:
+            self.cursor = end
+        return True
+
+    @staticmethod
+    def _find(self, needle, start):
+        at = self.flat.find(needle, start)
+        while at >= 0:
+            if all(o is None for o in self.owner[at: at + len(needle)]):
+                return at
+            at = self.flat.find(needle, at + 1)
+        return -1
+
+    @staticmethod
+    def _line_segments(self, start, end, leftover):
+        from cleaners.explain import Segment, _absorb_spaces
+
+        out = []
+        for i in range(start, end):
+            label = self.owner[i] or leftover
+            if out and (out[-1].fate, out[-1].step, out[-1].reason) == label:
+                out[-1].text += self.text[i]
+            else:
+                out.append(Segment(self.text[i], *label))
+        return _absorb_spaces(out)
+
+
+def test_explanations_are_the_character_by_character_ones(monkeypatch):
+    # _Marks claims, searches and cuts owners by slices and runs: the same segments and the same
+    # removals left unplaced as a character at a time, on the seed pages (and their words varied,
+    # lines repeated and cut) and the fixture HTML pages
+    import gzip
+    import random
+
+    from cleaners import explain
+    from tests.conftest import FIXTURE_HTML_PAGES
+
+    rng = random.Random(13)
+    pages = []
+    for path in sorted(SEEDS_RAW.iterdir()):
+        text = path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        varied = "\n".join(line if rng.random() < 0.7 else line[: rng.randint(0, len(line))] for line in lines + lines)
+        pages += [text_page(text, path.name), text_page(varied, "varied-" + path.name)]
+    for path in FIXTURE_HTML_PAGES[::3]:
+        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        pages.append(html_page(data.decode("utf-8", "replace"), path.name))
+    cleaner = Cleaner(CleaningSettings())
+
+    def explained(page):
+        found = explain_page(cleaner, page, RUN).as_dict()
+        return found["lines"], found["removed_not_located"]
+
+    slices = [explained(page) for page in pages]
+    for name in ("claim", "_find", "_line_segments"):
+        monkeypatch.setattr(explain._Marks, name, getattr(_CharMarks, name))
+    characters = [explained(page) for page in pages]
+    assert sum(len(lines) for lines, _ in slices) > 1000
+    for page, mine, theirs in zip(pages, slices, characters):
+        assert mine == theirs, page.source
