@@ -47,13 +47,13 @@ from .dedup import DedupSummary, deduplicate
 from .ledger import LEDGER, RunLedger
 from .listing import PLAN, BatchPlan
 from .locking import RunLock
-from .tally import BatchTally, RunTally, tally_batches, tally_parts
 from .sinks import (
     ARTICLES, REJECTED, RUNS, STAGING, PartWriter, append_to_manifest, crash_point, fsync_dir, part_name,
     path_or_none, publish, write_durable, write_json_atomic,
 )
 from .sources import InputFile, Unreadable, read_pages
 from .state import SeenInputs, StateIndex, close_journal, open_journal, record_processed, state_path
+from .tally import BatchTally, RunTally, tally_batches, tally_parts
 
 _LOG = logging.getLogger("flows.run")
 
