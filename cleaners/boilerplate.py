@@ -264,7 +264,6 @@ assert len(_SCANNERS) == len(_SCANNING)  # and each reason keeps an alternative 
 assert all(set(alternatives) - set(_SCANNING) for alternatives in _CHROME_ALTERNATIVES.values())
 
 
-
 # _CHROME_LINE tries its alternatives one after the other (re skips none of them on its first
 # character when case is ignored): 4.7 us for a line of prose. A line can only match those whose
 # matches may start with its first character; tried in their order, the first that matches is
