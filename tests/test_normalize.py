@@ -51,3 +51,17 @@ def test_one_scan_for_mojibake_anchors_or_ftfy_fixes_finds_either_on_every_code_
     either = {m.start() for m in _BADNESS_ANCHORS.finditer(everything)} | {m.start() for m in _FTFY_FIXES.finditer(everything)}
     assert {m.start() for m in _ANCHORS_OR_FIXES.finditer(everything)} == either
     assert len(either) > 2000
+
+
+def test_classes_that_cannot_be_merged_give_no_merged_scan_and_ftfy_still_runs(monkeypatch):
+    """Another ftfy's patterns may not be plain classes: then there is no merged scan, and every
+    page goes through the line loop instead of an import error."""
+    import re
+
+    from cleaners import normalize
+
+    assert normalize._either_class(re.compile("[^a]"), re.compile("[b]")) is None
+    assert normalize._either_class(re.compile("[a]"), re.compile("b|c")) is None
+    assert normalize._either_class(re.compile("[a]"), re.compile("[b]")).pattern == "[ab]"
+    monkeypatch.setattr(normalize, "_ANCHORS_OR_FIXES", None)
+    assert normalize.fix_text("cafÃ© au lait") == "café au lait"
