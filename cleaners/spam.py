@@ -16,7 +16,7 @@ from itertools import compress
 import yaml
 
 from .document import Draft
-from .normalize import HIDING_CHARS, drop_hiding_chars
+from .normalize import drop_hiding_chars
 from .settings import SpamSettings
 
 STEP = "spam"
@@ -273,7 +273,7 @@ def spam_category(line: str, settings: SpamSettings, topics: frozenset[str] = fr
     the page's own subjects (page_topics), whose headings are honest."""
     text = line.strip()
     if not text.isascii():
-        text = HIDING_CHARS.sub("", text)  # "sl\u200bot gacor" hides the phrase from matching
+        text = drop_hiding_chars(text)  # "sl\u200bot gacor" hides the phrase from matching
     lex = load_lexicon()
     if not lex.may_name_spam(text):  # first: most lines stop here
         return None
